@@ -1,0 +1,3 @@
+from cityvoices.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Subcommands of ``cityvoices``: one module each, with ``register(subparsers)``."""

@@ -1,0 +1,38 @@
+"""Findings reported to editors: one type for every tool."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Exit codes shared by every subcommand.
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """Something an editor should look at.
+
+    ``severity`` is ``"error"`` (the tool refuses to go on for this file),
+    ``"warning"`` (a finding; output may still be produced) or ``"info"``.
+    ``line`` is 1-based; 0 means the file as a whole.
+    """
+
+    path: str
+    line: int
+    code: str
+    message: str
+    severity: str = field(default="warning", compare=False)
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity}: {self.message} [{self.code}]"
+
+
+class CityVoicesError(Exception):
+    """An error that names a file (and a line where known)."""
+
+    def __init__(self, path: str, line: int, message: str, code: str = "error"):
+        self.problem = Problem(str(path), line, code, message, "error")
+        super().__init__(self.problem.format())
