@@ -41,6 +41,7 @@ FIELDS: dict[str, str] = {
     "description": "HTML meta description",
     "template": "MkDocs template override",
     "listing": "site pages only: which generated listing to show",
+    "translation_status": "site pages only: show the translation status table",
     "status": "Material: page status",
 }
 

@@ -1,0 +1,73 @@
+"""Helpers shared by the MkDocs integration modules (not transforms)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from cityvoices import catalog as _catalog
+from cityvoices import i18n, textio
+from cityvoices.problems import CityVoicesError
+
+log = logging.getLogger("mkdocs.plugins.cityvoices")
+
+_cache: dict[str, Any] = {}
+
+
+def current_lang(config: Any) -> str:
+    plugin = config.plugins.get("i18n") if hasattr(config, "plugins") else None
+    lang = getattr(plugin, "current_language", None)
+    return lang or str(config.theme.get("language") or i18n.DEFAULT_LANG)
+
+
+def page_lang(page: Any, config: Any) -> str:
+    """The language of the page being built (the build's language)."""
+    return current_lang(config)
+
+
+def content_lang(page: Any) -> str | None:
+    """The language the page's source file is written in (from its suffix)."""
+    parts = _catalog.split_lang(page.file.src_uri)
+    return parts[1] if parts else None
+
+
+def read_sources(docs_dir: str) -> list[tuple[str, str]]:
+    """All ``*.ko.md``/``*.en.md`` under ``docs_dir`` as ``(src_uri, text)``.
+
+    Cached on (path, size, mtime) so that the second language build, and
+    rebuilds under ``mkdocs serve``, reuse what did not change."""
+    root = Path(docs_dir)
+    cache: dict[str, tuple[tuple[int, int], str]] = _cache.setdefault("sources", {})
+    out = []
+    seen = set()
+    for path in sorted(root.rglob("*.md")):
+        rel = path.relative_to(root).as_posix()
+        if not _catalog.split_lang(rel):
+            continue
+        st = path.stat()
+        sig = (st.st_size, st.st_mtime_ns)
+        hit = cache.get(rel)
+        if hit is None or hit[0] != sig:
+            try:
+                text = textio.read_text_file(path).text
+            except CityVoicesError as exc:
+                exc.problem = type(exc.problem)(rel, exc.problem.line, exc.problem.code,
+                                                exc.problem.message, "error")
+                raise
+            cache[rel] = (sig, text)
+            hit = cache[rel]
+        seen.add(rel)
+        out.append((rel, hit[1]))
+    for rel in list(cache):
+        if rel not in seen:
+            del cache[rel]
+    return out
+
+
+def get_catalog(config: Any) -> _catalog.Catalog:
+    return _cache["catalog"]
+
+
+def set_catalog(cat: _catalog.Catalog) -> None:
+    _cache["catalog"] = cat
