@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# One-command set-up for CityVoices on Debian (root, Python 3.11).
+#
+#   bash scripts/setup.sh build   install everything, build site/ (with PDFs)
+#   bash scripts/setup.sh serve   install everything, serve on http://127.0.0.1:8000
+#   bash scripts/setup.sh test    install everything the tests need, run the suite
+#
+# Debian packages are installed with apt-get when running as root and missing;
+# Python packages come from requirements*.txt (all pinned).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode="${1:-build}"
+shift || true
+
+APT_RUNTIME=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig)
+APT_TEST=(chromium poppler-utils)
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  ((${#missing[@]})) || return 0
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: please install these Debian packages first: ${missing[*]}" >&2
+    return 1
+  fi
+  echo "setup: apt-get install ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+pip_install() {
+  python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -r "$1"
+  python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore --no-deps --no-build-isolation -e .
+}
+
+export NO_MKDOCS_2_WARNING=1
+
+case "$mode" in
+  build)
+    apt_install "${APT_RUNTIME[@]}"
+    pip_install requirements.txt
+    python3 -m mkdocs build --strict "$@"
+    ;;
+  serve)
+    apt_install "${APT_RUNTIME[@]}"
+    pip_install requirements.txt
+    exec python3 -m mkdocs serve "$@"
+    ;;
+  test)
+    apt_install "${APT_RUNTIME[@]}" "${APT_TEST[@]}"
+    pip_install requirements-test.txt
+    exec python3 -m pytest "$@"
+    ;;
+  *)
+    echo "usage: bash scripts/setup.sh build|serve|test [args]" >&2
+    exit 2
+    ;;
+esac
