@@ -487,8 +487,12 @@ class _Normalizer:
             else:
                 good_raw.add(num)
                 defs.append(ds[0])
+        first_strong: dict[str, _Ref] = {}
+        for r in refs:
+            if r.space == "raw" and r.strong:
+                first_strong.setdefault(r.key, r)
         for num in sorted(strong_raw - set(raw_by_num), key=int):
-            first = next(r for r in refs if r.space == "raw" and r.key == num and r.strong)
+            first = first_strong[num]
             self.warn(first.line, "footnote-undefined",
                       f"footnote reference {first.shown!r} has no definition: add a paragraph "
                       f"'{num} text of the note' (or '[^{num}]: text') or remove the marker")
