@@ -14,7 +14,7 @@ import importlib
 from types import ModuleType
 from typing import Any
 
-FEATURES = ("site", "normalize", "translations", "search", "pdf")
+FEATURES = ("normalize", "site", "translations", "search", "pdf")
 
 _modules: list[ModuleType] | None = None
 
