@@ -1,0 +1,435 @@
+"""The thin I/O shell around :mod:`cityvoices.pdf.assemble`: read sources,
+render Markdown with the site's configuration, plan the PDFs, render them with
+WeasyPrint in parallel, cache them by content hash, write them atomically.
+
+One entry point, :func:`build_pdfs`, is shared by ``cityvoices pdf`` and by the
+site build (``cityvoices.integrations.pdf``).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from cityvoices import __version__, catalog as _catalog, frontmatter, i18n, render, textio
+from cityvoices.pdf import assemble
+from cityvoices.problems import CityVoicesError, Problem
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+CSS_FILES = ("print.css",)
+#: Fonts the print CSS names; without them Korean falls back to another face.
+REQUIRED_FONTS = ("Noto Serif CJK KR", "Noto Sans CJK KR")
+#: Bump when the output changes in a way the hashed inputs cannot see.
+FORMAT = "1"
+
+
+def css_text() -> str:
+    return "\n".join((PACKAGE_DIR / name).read_text(encoding="utf-8") for name in CSS_FILES)
+
+
+def code_fingerprint() -> str:
+    """Hash of the code that shapes a PDF (this package and render.py)."""
+    h = hashlib.sha256(f"{__version__}/{FORMAT}".encode())
+    for path in sorted(PACKAGE_DIR.glob("*.py")) + sorted(PACKAGE_DIR.glob("*.css")) + \
+            [PACKAGE_DIR.parent / "render.py", PACKAGE_DIR.parent / "i18n.py"]:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------
+# Site configuration and Markdown
+
+@dataclass
+class SiteSettings:
+    docs_dir: Path
+    site_url: str
+    extensions: list[Any]
+    configs: dict[str, Any]
+    root: Path  # folder of mkdocs.yml (the repository)
+
+
+def load_settings(config_file: str | os.PathLike) -> SiteSettings:
+    """The site's Markdown configuration, exactly as MkDocs loads it."""
+    from mkdocs.config import load_config
+
+    path = Path(config_file).resolve()
+    try:
+        cfg = load_config(str(path))
+    except Exception as exc:  # mkdocs raises its own config errors
+        raise CityVoicesError(str(path), 0, f"cannot load the site configuration: {exc}", "pdf-config") from None
+    return settings_from_config(cfg)
+
+
+def settings_from_config(cfg: Any) -> SiteSettings:
+    return SiteSettings(
+        docs_dir=Path(cfg.docs_dir).resolve(),
+        site_url=str(cfg.site_url or ""),
+        extensions=list(cfg.markdown_extensions),
+        configs=dict(cfg.mdx_configs),
+        root=Path(cfg.config_file_path).resolve().parent if cfg.config_file_path else Path.cwd(),
+    )
+
+
+def render_markdown(text: str, settings: SiteSettings) -> str:
+    import markdown
+
+    _, body, _ = frontmatter.split(text)
+    md = markdown.Markdown(extensions=settings.extensions, extension_configs=settings.configs)
+    return md.convert(body)
+
+
+# --------------------------------------------------------------------------
+# Planning
+
+@dataclass
+class Job:
+    name: str
+    kind: str  # ko | en | bilingual | issue
+    html: str
+    digest: str
+    sources: list[str]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        return ", ".join(self.sources)
+
+
+def _line_of(text: str, needle: str) -> int:
+    idx = text.find(needle)
+    return text.count("\n", 0, idx) + 1 if idx >= 0 else 0
+
+
+def _file_digest(path: Path, memo: dict[Path, str]) -> str:
+    if path not in memo:
+        memo[path] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+    return memo[path]
+
+
+def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
+         only: Callable[[str], bool] | None = None) -> tuple[list[Job], list[Problem]]:
+    """All PDFs of the site as jobs (pure but for reading images to hash them).
+
+    ``only(src_uri)`` limits the plan to matching publications (issues whose
+    articles match)."""
+    cat = _catalog.build_catalog(sources, validate=False)
+    texts = dict(sources)
+    css = css_text()
+    fingerprint = code_fingerprint()
+    memo: dict[Path, str] = {}
+    problems: list[Problem] = list(p for p in cat.problems if p.severity == "error")
+    parts: dict[tuple[str, str], assemble.Part] = {}
+    part_problems: dict[tuple[str, str], list[Problem]] = {}
+    part_hash: dict[tuple[str, str], str] = {}
+
+    def get_part(pub: _catalog.Publication, lang: str) -> assemble.Part:
+        key = (pub.key, lang)
+        if key not in parts:
+            ver = pub.versions[lang]
+            text = texts[ver.src_uri]
+            body = render.finish_html(render_markdown(text, settings), lang)
+            probs = []
+            h = hashlib.sha256(text.encode())
+            for src in assemble.image_sources(body):
+                path = (settings.docs_dir / Path(ver.src_uri).parent / src).resolve()
+                h.update(_file_digest(path, memo).encode())
+                if not path.is_file():
+                    probs.append(Problem(f"docs/{ver.src_uri}", _line_of(text, src), "pdf-image-missing",
+                                         f"image {src!r} not found (looked for {path})", "error"))
+            header = render.page_header(ver.meta, lang) if "<h1" not in body else ""
+            prepared = assemble.prepare_body(body, src_uri=ver.src_uri, docs_dir=str(settings.docs_dir),
+                                             prefix="b", site_url=settings.site_url)
+            parts[key] = assemble.Part(pub.key, lang, ver.src_uri, ver.meta, header, prepared)
+            part_problems[key] = probs
+            part_hash[key] = h.hexdigest()
+        return parts[key]
+
+    def online(pub: _catalog.Publication, lang: str) -> str:
+        return settings.site_url.rstrip("/") + "/" + pub.url(lang) if settings.site_url else ""
+
+    def make_job(name: str, kind: str, doc: assemble.Document, keys: list[tuple[str, str]]) -> Job:
+        html = assemble.document_html(doc, css)
+        h = hashlib.sha256(fingerprint.encode())
+        h.update(html.encode())
+        for k in keys:
+            h.update(part_hash[k].encode())
+        srcs = [f"docs/{parts[k].src_uri}" for k in keys]
+        probs = [p for k in keys for p in part_problems[k]]
+        return Job(name, kind, html, h.hexdigest(), srcs, probs)
+
+    jobs: list[Job] = []
+    pubs = cat.all()
+    for pub in pubs:
+        if only and not any(only(v.src_uri) for v in pub.versions.values()):
+            continue
+        langs = [lang for lang in i18n.LANGS if lang in pub.versions]
+        for lang in langs:
+            part = get_part(pub, lang)
+            jobs.append(make_job(assemble.pdf_name(pub.key, lang), lang,
+                                 assemble.single_document(part, online_url=online(pub, lang)), [(pub.key, lang)]))
+        if len(langs) > 1:
+            doc = assemble.bilingual_document([get_part(pub, lang) for lang in langs],
+                                              online_url=online(pub, i18n.DEFAULT_LANG))
+            jobs.append(make_job(assemble.pdf_name(pub.key, "bilingual"), "bilingual", doc,
+                                 [(pub.key, lang) for lang in langs]))
+    for issue, members in cat.issues():
+        if issue == "?":
+            continue
+        if only and not any(only(v.src_uri) for p in members for v in p.versions.values()):
+            continue
+        members = sorted(members, key=lambda p: (p.date, p.key))
+        for lang in i18n.LANGS:
+            keys = []
+            for pub in members:
+                use = lang if lang in pub.versions else pub.primary.lang
+                get_part(pub, use)
+                keys.append((pub.key, use))
+            title = next((str(pub.version(lang).meta.get("issue_title")) for pub in members
+                          if pub.version(lang).meta.get("issue_title")), None)
+            newest = max(p.date for p in members)
+            doc = assemble.issue_document(
+                issue, lang, [parts[k] for k in keys], issue_title=title,
+                date_text=i18n.format_month(newest, lang) if newest.year > 1 else "",
+                online_url=(settings.site_url.rstrip("/") + "/" + ("" if lang == i18n.DEFAULT_LANG else f"{lang}/")
+                            + "cityvoices/") if settings.site_url else "")
+            jobs.append(make_job(assemble.issue_pdf_name(issue, lang), "issue", doc, keys))
+    return jobs, problems
+
+
+# --------------------------------------------------------------------------
+# Rendering (runs in worker processes)
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def render_pdf(html: str) -> tuple[bytes, int, list[tuple[str, str]]]:
+    """HTML -> (PDF bytes, pages, [(level, WeasyPrint message)])."""
+    import weasyprint
+
+    handler = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        doc = weasyprint.HTML(string=html, base_url=str(PACKAGE_DIR) + "/").render()
+        data = doc.write_pdf()
+    finally:
+        logger.removeHandler(handler)
+    messages = [(r.levelname.lower(), r.getMessage()) for r in handler.records]
+    return data, len(doc.pages), messages
+
+
+def _work(job: dict[str, Any]) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        data, pages, messages = render_pdf(job["html"])
+    except Exception as exc:  # WeasyPrint failures become a report, not a crash
+        return {"name": job["name"], "error": f"{type(exc).__name__}: {exc}", "seconds": time.perf_counter() - started}
+    tmp = Path(job["cache"])
+    textio.atomic_write(tmp, data)
+    return {"name": job["name"], "pages": pages, "messages": messages, "seconds": time.perf_counter() - started}
+
+
+# --------------------------------------------------------------------------
+# Fonts
+
+def missing_fonts(families: Iterable[str] = REQUIRED_FONTS) -> list[str]:
+    try:
+        out = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout
+    except FileNotFoundError:
+        return list(families)
+    installed = {name.strip().lower() for line in out.splitlines() for name in line.split(",")}
+    return [f for f in families if f.lower() not in installed]
+
+
+# --------------------------------------------------------------------------
+# The build
+
+@dataclass
+class Result:
+    made: list[str] = field(default_factory=list)  # rendered now
+    cached: list[str] = field(default_factory=list)  # taken from the cache
+    failed: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    pages: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        if self.failed or any(p.severity == "error" for p in self.problems):
+            return 2
+        return 1 if self.problems else 0
+
+
+def _classify(message: str) -> tuple[str, str]:
+    low = message.lower()
+    if "failed to load image" in low or "failed to load" in low:
+        return "error", "pdf-resource"
+    if "ignored" in low or "unsupported" in low or "unknown property" in low or "invalid" in low:
+        return "warning", "pdf-css"
+    return "warning", "pdf-weasyprint"
+
+
+def _manifest_path(cache_dir: Path) -> Path:
+    return cache_dir / "manifest.json"
+
+
+def _read_manifest(cache_dir: Path) -> dict[str, dict[str, Any]]:
+    try:
+        return json.loads(_manifest_path(cache_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _install(src: Path, dest: Path) -> None:
+    data = src.read_bytes()
+    if dest.is_file() and dest.stat().st_size == len(data) and dest.read_bytes() == data:
+        return
+    textio.atomic_write(dest, data)
+
+
+def build_pdfs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: str | os.PathLike, *,
+               cache_dir: str | os.PathLike | None = None, workers: int | None = None,
+               progress: bool | None = None, only: Callable[[str], bool] | None = None,
+               fonts: Iterable[str] = REQUIRED_FONTS, log: Callable[[str], None] | None = None) -> Result:
+    """Plan, render what changed, install every PDF into ``out_dir``.
+
+    A PDF that fails keeps its earlier good version (in ``out_dir``, or the
+    last good one from the cache); other PDFs are still made."""
+    out = Path(out_dir)
+    cache = Path(cache_dir) if cache_dir else settings.root / ".cache" / "pdf"
+    cache.mkdir(parents=True, exist_ok=True)
+    result = Result()
+    jobs, problems = plan(sources, settings, only=only)
+    result.problems.extend(problems)
+    lacking = missing_fonts(fonts)
+    manifest = _read_manifest(cache)
+    todo: list[Job] = []
+    for job in jobs:
+        blocking = [p for p in job.problems if p.severity == "error"]
+        result.problems.extend(job.problems)
+        if lacking:
+            for src in job.sources:
+                result.problems.append(Problem(src, 0, "pdf-font-missing",
+                                               f"{job.name}: font {', '.join(map(repr, lacking))} is not installed "
+                                               "(Debian: apt-get install fonts-noto-cjk); Korean would be set in a "
+                                               "fallback face", "error"))
+            blocking.append(result.problems[-1])
+        if blocking:
+            result.failed.append(job.name)
+            continue
+        cached = cache / f"{job.digest}.pdf"
+        if cached.is_file():
+            _install(cached, out / job.name)
+            result.cached.append(job.name)
+            result.pages[job.name] = int(manifest.get(job.name, {}).get("pages", 0))
+        else:
+            todo.append(job)
+    show = progress if progress is not None else sys.stderr.isatty()
+    nworkers = max(1, min(workers or (os.cpu_count() or 1), len(todo) or 1))
+    payloads = [{"name": j.name, "html": j.html, "cache": str(cache / f"{j.digest}.pdf")} for j in todo]
+    by_name = {j.name: j for j in todo}
+    results: list[dict[str, Any]] = []
+    bar = None
+    if todo and show:
+        from tqdm import tqdm
+        bar = tqdm(total=len(todo), file=sys.stderr, unit="pdf", desc="PDF", leave=False)
+    if nworkers == 1:
+        for payload in payloads:
+            results.append(_work(payload))
+            if bar:
+                bar.update(1)
+    else:
+        ctx = multiprocessing.get_context("fork")
+        with cf.ProcessPoolExecutor(max_workers=nworkers, mp_context=ctx) as pool:
+            futures = [pool.submit(_work, p) for p in payloads]
+            for fut in cf.as_completed(futures):
+                results.append(fut.result())
+                if bar:
+                    bar.update(1)
+    if bar:
+        bar.close()
+    for res in sorted(results, key=lambda r: r["name"]):
+        job = by_name[res["name"]]
+        result.seconds[job.name] = res["seconds"]
+        if "error" in res:
+            result.failed.append(job.name)
+            result.problems.append(Problem(job.sources[0], 0, "pdf-failed",
+                                           f"{job.name}: WeasyPrint failed: {res['error']}", "error"))
+            continue
+        bad = False
+        for level, message in res["messages"]:
+            severity, code = _classify(message)
+            bad = bad or severity == "error"
+            result.problems.append(Problem(job.sources[0], 0, code, f"{job.name}: {message}", severity))
+        if bad:
+            result.failed.append(job.name)
+            (cache / f"{job.digest}.pdf").unlink(missing_ok=True)
+            continue
+        _install(cache / f"{job.digest}.pdf", out / job.name)
+        manifest[job.name] = {"digest": job.digest, "pages": res["pages"]}
+        result.made.append(job.name)
+        result.pages[job.name] = res["pages"]
+    for name in result.failed:
+        dest = out / name
+        good = manifest.get(name, {}).get("digest")
+        if not dest.exists() and good and (cache / f"{good}.pdf").is_file():
+            _install(cache / f"{good}.pdf", dest)
+            result.problems.append(Problem(name, 0, "pdf-kept", f"{name}: kept the PDF of an earlier run", "warning"))
+    for job in jobs:
+        if job.name in result.cached and job.name not in manifest:
+            manifest[job.name] = {"digest": job.digest, "pages": 0}
+    textio.atomic_write(_manifest_path(cache), json.dumps(manifest, indent=1, sort_keys=True).encode())
+    return result
+
+
+def read_sources(docs_dir: Path) -> list[tuple[str, str]]:
+    out = []
+    for path in sorted(docs_dir.rglob("*.md")):
+        rel = path.relative_to(docs_dir).as_posix()
+        if _catalog.split_lang(rel):
+            try:
+                out.append((rel, textio.read_text_file(path).text))
+            except CityVoicesError as exc:
+                p = exc.problem
+                raise CityVoicesError(f"docs/{rel}", p.line, p.message, p.code) from None
+    return out
+
+
+def enabled() -> bool:
+    """``CV_PDF=0`` skips PDFs in site builds (fast dev builds, other tests)."""
+    return os.environ.get("CV_PDF", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def wanted_names(sources: list[tuple[str, str]]) -> set[str]:
+    """File names of every PDF the site links to (without rendering)."""
+    cat = _catalog.build_catalog(sources, validate=False)
+    names = set()
+    for pub in cat.all():
+        langs = [lang for lang in i18n.LANGS if lang in pub.versions]
+        names.update(assemble.pdf_name(pub.key, lang) for lang in langs)
+        if len(langs) > 1:
+            names.add(assemble.pdf_name(pub.key, "bilingual"))
+    for issue, _ in cat.issues():
+        if issue != "?":
+            names.update(assemble.issue_pdf_name(issue, lang) for lang in i18n.LANGS)
+    return names
+
+
