@@ -77,6 +77,7 @@ def scan(text: str, path: str = "<text>") -> Scan:
     n = len(lines)
     prev_blank = True
     container_indent = -1  # indent of the last list item / admonition / footnote def
+    no_closer_after: dict[str, int] = {}
     while i < n:
         line = lines[i]
         stripped = line.strip()
@@ -114,8 +115,12 @@ def scan(text: str, path: str = "<text>") -> Scan:
         if MATH_OPEN_RE.match(line) and not MATH_ONE_LINE_RE.match(line):
             closer = "$$" if "$$" in line else "\\]"
             j = i + 1
+            if closer in no_closer_after and i >= no_closer_after[closer]:
+                j = n  # already known: no closer below (keeps many unclosed $$ linear)
             while j < n and lines[j].strip() != closer:
                 j += 1
+            if j >= n:
+                no_closer_after[closer] = min(i, no_closer_after.get(closer, i))
             if j < n:
                 for k in range(i, j + 1):
                     kinds[k] = MATH

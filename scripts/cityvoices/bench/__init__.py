@@ -31,7 +31,11 @@ def discover() -> dict[str, ModuleType]:
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
             continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
+        try:
+            module = importlib.import_module(f"{__name__}.{info.name}")
+        except Exception as exc:  # one broken benchmark must not hide the others
+            print(f"cityvoices bench: skipping {info.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            continue
         if all(hasattr(module, attr) for attr in ("NAME", "add_arguments", "run")):
             found[module.NAME] = module
     return found
