@@ -90,7 +90,7 @@ EN_MONTHS = (
 )
 
 
-def label(lang: str, key: str, **kw: object) -> str:
+def label(lang: str, key: str, /, **kw: object) -> str:
     table = LABELS.get(lang) or LABELS[DEFAULT_LANG]
     text = table.get(key) or LABELS["en"][key]
     return text.format(**kw) if kw else text
