@@ -311,6 +311,14 @@ def prepare_body(body_html: str, *, src_uri: str, docs_dir: str, prefix: str,
     for fig in root.xpath("//figure"):
         kind = "table" if fig.find(".//table") is not None else "figure"
         fig.set("class", (" ".join(_classes(fig) + [f"cv-{kind}"])).strip())
+        caption = fig.find("figcaption")
+        if kind == "table" and caption is not None and fig.index(caption) > 0:
+            # a table's caption is read before the table (the site does the
+            # same with CSS); on paper the order is set in the document
+            _remove_keep_tail(caption)
+            caption.tail = fig.text
+            fig.text = None
+            fig.insert(0, caption)
     return keep_korean_words(_serialize(root))
 
 
@@ -424,7 +432,8 @@ def _contents(doc: Document) -> str:
     items = []
     for i, part in enumerate(doc.parts, 1):
         authors = ", ".join(_authors(part.meta))
-        items.append(f'<li><a href="#a{i}"><span class="cv-toc-title">{esc(part.title)}</span>'
+        items.append(f'<li lang="{part.lang}"><a href="#a{i}"><span class="cv-toc-title" data-href="#a{i}">'
+                     f'{esc(part.title)}</span>'
                      + (f'<span class="cv-toc-authors">{esc(authors)}</span>' if authors else "")
                      + "</a></li>")
     return (f'<nav class="cv-contents"><h1 class="cv-contents-title">{esc(label(doc.lang, "contents"))}</h1>'
