@@ -1,0 +1,170 @@
+"""Parallel language builds: planning and merging, as pure functions.
+
+mkdocs-static-i18n builds one language after another in one process.  Each
+language's build is independent once every build sees the whole source tree
+(the catalogue of both languages is read from ``docs/`` in every process), so
+``cityvoices build`` runs one MkDocs process per language, each into its own
+temporary folder, and merges the trees.  What each process writes:
+
+- the default language (``ko``): the whole site root, including ``404.html``,
+  ``assets/``, ``search/search_index.json`` and ``sitemap.xml`` with only its
+  own pages;
+- another language (``en``): its pages under ``en/``, plus root files that the
+  stock serial build would overwrite or combine (``search/search_index.json``,
+  ``sitemap.xml``, ``404.html``).
+
+This module decides, file by file, where each merged file comes from and how
+the shared files are combined; nothing here touches the disk.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+#: Root files written by every language build that must be combined, not picked.
+COMBINED = ("search/search_index.json", "sitemap.xml")
+#: Files derived from a combined file (rewritten after combining).
+DERIVED = {"sitemap.xml.gz": "sitemap.xml"}
+
+RE_URL = re.compile(r"[ \t]*<url>.*?</url>[ \t]*\n?", re.S)
+RE_URLSET_END = re.compile(r"</urlset>\s*\Z")
+
+
+@dataclass(frozen=True)
+class LangJob:
+    """One language build: its locale, whether it is the default language,
+    and the temporary site folder it writes to."""
+
+    lang: str
+    default: bool
+    out_dir: str
+
+
+@dataclass
+class MergePlan:
+    """Where every file of the merged site comes from.
+
+    ``take`` maps a site-relative path to the language whose tree provides it;
+    ``combine`` lists the shared files to combine from all trees;
+    ``conflicts`` lists root files that two builds wrote differently and that
+    this module does not know how to combine (the default language's wins)."""
+
+    take: dict[str, str] = field(default_factory=dict)
+    combine: list[str] = field(default_factory=list)
+    derived: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+
+def plan_jobs(languages: Iterable[tuple[str, bool]], tmp_root: str, only: Iterable[str] | None = None) -> list[LangJob]:
+    """One job per language to build, default language first.
+
+    ``languages`` is ``(locale, is_default)`` in config order; ``only``
+    restricts the build to some locales (the default language is always
+    needed for the site root, so it is kept unless it is the only one asked
+    for otherwise)."""
+    langs = list(languages)
+    wanted = set(only) if only else {lang for lang, _ in langs}
+    unknown = wanted - {lang for lang, _ in langs}
+    if unknown:
+        raise ValueError(f"unknown language(s): {', '.join(sorted(unknown))}; "
+                         f"the configuration has {', '.join(lang for lang, _ in langs)}")
+    # not named after the language: integrations recognise ``<site>/<lang>``
+    # as static-i18n's per-language folder
+    jobs = [LangJob(lang, default, f"{tmp_root.rstrip('/')}/build-{lang}")
+            for lang, default in langs if lang in wanted]
+    return sorted(jobs, key=lambda j: not j.default)
+
+
+def owner(path: str, langs: Iterable[str], default: str) -> str:
+    """The language whose build is authoritative for site path ``path``:
+    ``en/...`` belongs to ``en``; everything else to the default language."""
+    head = path.split("/", 1)[0]
+    for lang in langs:
+        if lang != default and head == lang and "/" in path:
+            return lang
+    return default
+
+
+def plan_merge(trees: dict[str, dict[str, str]], default: str) -> MergePlan:
+    """Decide the merged site from each language's tree.
+
+    ``trees`` maps a language to ``{site path: content digest}`` of the files
+    its build wrote; ``default`` is the default language."""
+    plan = MergePlan()
+    langs = list(trees)
+    paths = sorted(set().union(*[set(t) for t in trees.values()])) if trees else []
+    for path in paths:
+        if path in COMBINED:
+            plan.combine.append(path)
+            continue
+        if path in DERIVED:
+            plan.derived.append(path)
+            continue
+        own = owner(path, langs, default)
+        if path in trees.get(own, {}):
+            plan.take[path] = own
+            # a root file another build also wrote, with other content
+            if own == default:
+                others = [lang for lang in langs if lang != own and path in trees[lang]
+                          and trees[lang][path] != trees[own][path]]
+                if others and path != "404.html":
+                    plan.conflicts.append(path)
+        else:
+            # written only by a build that does not own it: keep it (an
+            # integration's extra output), from the first build that has it
+            plan.take[path] = next(lang for lang in langs if path in trees[lang])
+    return plan
+
+
+def merge_search_index(indexes: list[str], other_langs: Iterable[str] = ()) -> str:
+    """Combine the ``search_index.json`` of each language build (default
+    language first) into the one static-i18n writes after a serial build:
+    the default language's config, every language's documents, and without
+    another language's entry that repeats a default-language entry (same
+    title and text, location ending the same), as the plugin's
+    ``reconfigure_search_duplicates`` does."""
+    if not indexes:
+        raise ValueError("no search index to merge")
+    data = [json.loads(text) for text in indexes]
+    merged = dict(data[0])
+    base_docs = list(data[0].get("docs", []))
+    prefixes = tuple(f"{lang}/" for lang in other_langs)
+    default_keys = {(d.get("title"), d.get("text"), d.get("location")) for d in base_docs
+                    if not (prefixes and d.get("location", "").startswith(prefixes))}
+    docs = base_docs
+    for extra in data[1:]:
+        for doc in extra.get("docs", []):
+            loc = doc.get("location", "")
+            dup = False
+            if prefixes and loc.startswith(prefixes):
+                tail = loc.split("/", 1)[1] if "/" in loc else ""
+                dup = (doc.get("title"), doc.get("text"), tail) in default_keys
+            if not dup:
+                docs.append(doc)
+    merged["docs"] = docs
+    return json.dumps(merged, ensure_ascii=False, separators=(",", ":"))
+
+
+def merge_sitemaps(sitemaps: list[str]) -> str:
+    """One ``sitemap.xml`` with every ``<url>`` of each language's sitemap,
+    in order and without repeats (the first sitemap's header and footer)."""
+    if not sitemaps:
+        raise ValueError("no sitemap to merge")
+    first = sitemaps[0]
+    seen: set[str] = set()
+    urls: list[str] = []
+    for text in sitemaps:
+        for m in RE_URL.finditer(text):
+            block = m.group(0).strip()
+            if block not in seen:
+                seen.add(block)
+                urls.append(block)
+    m = RE_URL.search(first)
+    head = first[: m.start()] if m else RE_URLSET_END.split(first)[0]
+    end = RE_URLSET_END.search(first)
+    tail = first[end.start():] if end else "</urlset>\n"
+    body = "".join(f"    {u}\n" for u in urls)
+    return head + body + tail
