@@ -550,7 +550,8 @@ def compare(a: Structure, b: Structure, translation: str | None = None) -> list[
                 for d in compare(a, b)]
     out: list[Divergence] = []
     # front matter that must agree
-    for key in MUST_AGREE:
+    fm_broken = any(p.code.startswith("frontmatter") for p in a.problems + b.problems)
+    for key in () if fm_broken else MUST_AGREE:
         va, vb = _fm_value(a.meta, key), _fm_value(b.meta, key)
         if va != vb and not (key == "original" and (va is None or vb is None)):
             out.append(Divergence(
@@ -578,10 +579,12 @@ def _compare_seq(kind: str, a: Structure, xs: list[Item], b: Structure, ys: list
         # Same number of links: targets may be localized on purpose (a Korean
         # edition, an absolute URL for a relative one), which is not structure.
         return []
-    if kind == "heading" and len(xs) == len(ys) and not any(it.optional for it in xs + ys):
+    xn = [x for x in xs if not x.optional]
+    yn = [y for y in ys if not y.optional]
+    if kind == "heading" and len(xn) == len(yn) and [x.key for x in xn] != [y.key for y in yn]:
         # Same number of headings: compare level by level, so that a changed
         # level is reported as such and not as one missing plus one extra.
-        for x, y in zip(xs, ys):
+        for x, y in zip(xn, yn):
             if x.key != y.key:
                 out.append(Divergence(kind, f"{head}; level differs: {x.describe()} in {a.lang} "
                                             f"({a.path}:{x.line}) vs {y.describe()} in {b.lang} ({b.path}:{y.line})",
