@@ -1,0 +1,244 @@
+/* CityVoices search worker: speaks Material's search worker protocol
+ * (SETUP=0 → READY=1, QUERY=2 → RESULT=3) so Material's search UI, keyboard
+ * handling and ?h= highlighting stay as they are, but answers from this
+ * language's sharded index (assets/javascripts/cv-search/<lang>/) and loads
+ * only the shards a query needs.  Files are scripts, loaded with
+ * importScripts: synchronous in a real worker, a Promise under Material's
+ * iframe-worker shim (file://), so every load is awaited.
+ * Prepended at build time: self.CV_LANG and analyze.js (self.cvAnalyze). */
+(function () {
+  "use strict"
+
+  var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
+  var MAX_GROUPS = 12       /* pages returned (Material shows 10 at once) */
+  var MAX_SECTIONS = 6      /* sections shown per page */
+  var A = self.cvAnalyze
+  var state = { meta: null, shards: {}, docs: {} }
+
+  /* Under the iframe-worker shim this runs in an iframe whose first script
+   * is this file (Material's own worker does the same). */
+  var here = (typeof parent !== "undefined" && parent !== self && "IFrameWorker" in parent)
+    ? document.querySelector("script[src]").src
+    : self.location.href
+  var base = new URL(self.CV_LANG + "/", here).href
+
+  self.cvSearch = function (kind, id, data) {
+    if (kind === "meta") {
+      var acc = 0
+      data.pageStarts = data.pages.map(function (d) { return (acc += d) })
+      state.meta = data
+    }
+    else if (kind === "shard") state.shards[id] = data
+    else if (kind === "docs") state.docs[id] = data
+  }
+
+  async function load(names) {
+    var urls = names.map(function (n) { return base + n + ".js" })
+    if (urls.length) await importScripts.apply(self, urls)
+  }
+
+  function editDistanceAtMostOne(a, b) {
+    if (a === b) return true
+    var la = a.length, lb = b.length
+    if (Math.abs(la - lb) > 1) return false
+    var i = 0
+    while (i < la && i < lb && a.charAt(i) === b.charAt(i)) i++
+    if (la === lb) {
+      if (a.slice(i + 1) === b.slice(i + 1)) return true            /* substitution */
+      return a.charAt(i) === b.charAt(i + 1) && a.charAt(i + 1) === b.charAt(i) &&
+        a.slice(i + 2) === b.slice(i + 2)                           /* transposition */
+    }
+    return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1)
+  }
+
+  function decode(flat) {
+    var out = [], doc = 0
+    for (var i = 0; i < flat.length; i += 2) {
+      doc += flat[i]
+      out.push([doc, flat[i + 1]])
+    }
+    return out
+  }
+
+  function weight(idf, w) { return idf * (w / (w + 1.2)) }
+
+  /* Score every document for one query group: {doc: score} and the terms
+   * that matched (for highlighting). */
+  function scoreGroup(group) {
+    var N = state.meta.docs, scores = null, matched = []
+    if (group.kind === "ko") {
+      for (var i = 0; i < group.keys.length; i++) {
+        var key = group.keys[i]
+        var shard = state.shards[A.shardOf(key, state.meta.koShards)] || {}
+        var plist = shard[key] ? decode(shard[key]) : []
+        var idf = Math.log(1 + N / Math.max(1, plist.length))
+        var next = {}
+        plist.forEach(function (p) {
+          if (scores === null || p[0] in scores)
+            next[p[0]] = (scores ? scores[p[0]] : 0) + weight(idf, p[1])
+        })
+        scores = next
+      }
+      scores = scores || {}
+      if (Object.keys(scores).length) matched.push(group.stem)
+      return { scores: scores, matched: matched }
+    }
+    /* Latin: exact stem, then prefix of what was typed, then one typo */
+    scores = {}
+    var shard = state.shards[A.shardOf("~" + group.stem, state.meta.koShards)] || {}
+    var raw = group.raw, stem = group.stem
+    Object.keys(shard).forEach(function (k) {
+      var term = k.slice(1), factor = 0
+      if (term === stem) factor = 1
+      else if (raw.length >= 2 && term.indexOf(raw) === 0) factor = 0.9
+      else if (stem.length >= 3 && term.indexOf(stem) === 0) factor = 0.8
+      else if (raw.length >= 5 && (editDistanceAtMostOne(term, stem) || editDistanceAtMostOne(term, raw))) factor = 0.6
+      if (!factor) return
+      var plist = decode(shard[k])
+      var idf = Math.log(1 + N / Math.max(1, plist.length))
+      plist.forEach(function (p) {
+        var s = factor * weight(idf, p[1])
+        if (!(p[0] in scores) || scores[p[0]] < s) scores[p[0]] = s
+      })
+      matched.push(factor === 0.9 ? raw : term)
+    })
+    return { scores: scores, matched: matched }
+  }
+
+  function chunkOf(doc) { return lastAtOrBefore(state.meta.chunks, doc) }
+  function pageOf(doc) { return state.meta.pageStarts[lastAtOrBefore(state.meta.pageStarts, doc)] }
+
+  function lastAtOrBefore(starts, doc) {
+    var lo = 0, hi = starts.length - 1
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1
+      if (starts[mid] <= doc) lo = mid; else hi = mid - 1
+    }
+    return lo
+  }
+
+  function record(doc) {
+    var c = chunkOf(doc)
+    return state.docs[c][doc - state.meta.chunks[c]]
+  }
+
+  function escapeHTML(s) {
+    return s.replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c]
+    })
+  }
+
+  function highlighter(terms) {
+    var parts = terms.filter(Boolean).map(function (t) {
+      /* Hangul: allow a space between syllables (폐기물관리 ↔ 폐기물 관리) */
+      return t.split("").map(function (c) {
+        return c.replace(/[|\\{}()[\]^$+*?.-]/g, "\\$&")
+      }).join(/[가-힣]/.test(t) ? "\\s?" : "")
+    })
+    if (!parts.length) return escapeHTML
+    parts.sort(function (a, b) { return b.length - a.length })
+    var re = new RegExp("(" + parts.join("|") + ")", "gi")
+    return function (text) {
+      var out = "", last = 0, m
+      re.lastIndex = 0
+      while ((m = re.exec(text))) {
+        if (!m[0].length) { re.lastIndex++; continue }
+        out += escapeHTML(text.slice(last, m.index)) +
+          "<mark data-md-highlight>" + escapeHTML(m[0]) + "</mark>"
+        last = m.index + m[0].length
+      }
+      return out + escapeHTML(text.slice(last))
+    }
+  }
+
+  async function search(query) {
+    if (!state.meta) await load(["meta"])
+    var groups = A.queryTerms(state.meta.rules, query).filter(function (g) {
+      return g.kind === "ko" || g.raw.length >= 2
+    })
+    if (!groups.length) return { items: [] }
+
+    var need = {}
+    groups.forEach(function (g) {
+      g.keys.forEach(function (k) { need[A.shardOf(k, state.meta.koShards)] = 1 })
+    })
+    var shardNames = Object.keys(need).filter(function (n) {
+      return !(n in state.shards) && state.meta.shards.indexOf(n) >= 0
+    })
+    await load(shardNames)
+
+    /* Combine: a document's score is the sum of its groups' scores, times
+     * the square of the share of the query's words it contains */
+    var total = {}, hits = {}, terms = {}
+    groups.forEach(function (g) {
+      var r = scoreGroup(g)
+      var key = g.kind === "ko" ? g.stem : g.raw
+      terms[key] = r.matched.length > 0
+      r.matched.forEach(function (t) { if (t !== key) terms[t] = true })
+      Object.keys(r.scores).forEach(function (d) {
+        total[d] = (total[d] || 0) + r.scores[d]
+        hits[d] = (hits[d] || 0) + 1
+      })
+    })
+    var docs = Object.keys(total).map(Number)
+    docs.forEach(function (d) {
+      var cover = hits[d] / groups.length
+      total[d] *= cover * cover
+    })
+    docs.sort(function (a, b) { return total[b] - total[a] || a - b })
+
+    /* Group by page, best page first; fetch only the documents we show */
+    var pages = [], byPage = {}
+    for (var i = 0; i < docs.length; i++) {
+      var d = docs[i], page = pageOf(d)
+      if (!(page in byPage)) {
+        if (pages.length >= MAX_GROUPS) continue
+        byPage[page] = []
+        pages.push(page)
+      }
+      if (byPage[page].length < MAX_SECTIONS) byPage[page].push(d)
+    }
+    var chunks = {}
+    pages.forEach(function (p) {
+      byPage[p].concat([p]).forEach(function (d) { chunks[chunkOf(d)] = 1 })
+    })
+    await load(Object.keys(chunks).filter(function (c) { return !(c in state.docs) })
+      .map(function (c) { return "d-" + c }))
+
+    var hl = highlighter(Object.keys(terms).filter(function (t) { return terms[t] }))
+    function item(d, score) {
+      var rec = record(d)
+      return {
+        location: rec[0], title: hl(rec[1]), text: hl(rec[2]),
+        score: score, terms: terms
+      }
+    }
+    var items = pages.map(function (p) {
+      var list = byPage[p].map(function (d) { return item(d, total[d]) })
+      if (byPage[p].indexOf(p) < 0) list.push(item(p, 0))
+      list.sort(function (a, b) { return b.score - a.score })
+      return list
+    })
+    return { items: items }
+  }
+
+  async function handler(message) {
+    switch (message.type) {
+      case SETUP:
+        return { type: READY }
+      case QUERY:
+        try {
+          return { type: RESULT, data: await search(message.data) }
+        } catch (err) {
+          console.warn("CityVoices search failed", err)
+          return { type: RESULT, data: { items: [] } }
+        }
+      default:
+        throw new TypeError("Invalid message type")
+    }
+  }
+
+  addEventListener("message", async function (ev) {
+    postMessage(await handler(ev.data))
+  })
+})()

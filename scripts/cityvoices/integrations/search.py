@@ -1,0 +1,86 @@
+"""Per-language search: after each language's build, turn Material's search
+entries for that language into a sharded index under
+``assets/javascripts/cv-search/<lang>/`` and a worker ``worker.<lang>.js``
+that ``overrides/main.html`` hands to Material's search UI.
+
+Material's combined ``search/search_index.json`` (one index for both
+languages, written by static-i18n at the very end) is left with no documents:
+it still carries Material's search config (used by ``?h=`` highlighting) and
+is a few hundred bytes instead of megabytes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from cityvoices import textio
+from cityvoices.integrations.common import current_lang, log
+from cityvoices.search import index as search_index
+
+ASSETS = Path("assets") / "javascripts" / "cv-search"
+
+
+def _search_plugin(config: Any) -> Any:
+    for name in ("material/search", "search"):
+        plugin = config.plugins.get(name)
+        if plugin is not None and getattr(plugin, "search_index", None) is not None:
+            return plugin
+    return None
+
+
+def _entries(plugin: Any) -> list:
+    for attr in ("entries", "_entries"):
+        if hasattr(plugin.search_index, attr):
+            return getattr(plugin.search_index, attr)
+    return []
+
+
+def _root_site_dir(config: Any, lang: str) -> Path:
+    # static-i18n builds every language but the default into <site>/<lang>
+    site = Path(config.site_dir)
+    i18n = config.plugins.get("i18n")
+    default = getattr(i18n, "default_language", None)
+    if default and lang != default and site.name == lang:
+        return site.parent
+    return site
+
+
+def on_post_build(config: Any, **_: Any) -> None:
+    # Runs after Material's search plugin has collected this language's
+    # entries (priority 0) and before static-i18n (priority -100) stacks them
+    # into its combined index: we index them, then empty the list.
+    plugin = _search_plugin(config)
+    if plugin is None:
+        return
+    lang = current_lang(config)
+    entries = _entries(plugin)
+    sections = search_index.sections_from_entries(entries)
+    files = search_index.build_index(sections, lang)
+
+    root = _root_site_dir(config, lang)
+    assets = root / ASSETS
+    out = assets / lang
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    for name, text in files.items():
+        textio.atomic_write(out / name, text.encode("utf-8"))
+    worker = search_index.worker_script(
+        lang, (assets / "analyze.js").read_text(encoding="utf-8"),
+        (assets / "worker.js").read_text(encoding="utf-8"))
+    textio.atomic_write(assets / f"worker.{lang}.js", worker.encode("utf-8"))
+
+    # Keep no full index: neither this language's copy nor the combined one.
+    entries.clear()
+    own = Path(config.site_dir) / "search" / "search_index.json"
+    if own.exists() and Path(config.site_dir) != root:
+        os.remove(own)
+        try:
+            own.parent.rmdir()
+        except OSError:
+            pass
+    log.info("CityVoices search: %s index, %d sections, %d files, %d bytes",
+             lang, len(sections), len(files), sum(len(t.encode()) for t in files.values()))

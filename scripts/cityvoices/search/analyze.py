@@ -1,0 +1,162 @@
+"""Search analysers: the same rules at build time (here) and at query time
+(``overrides/assets/javascripts/cv-search/analyze.js``, fed the :data:`RULES`
+table through each index's ``meta.js``).  Pure functions over strings.
+
+Korean: a token is a run of Hangul.  Its *stem* is the token with one
+trailing particle or verb ending removed (``울란바토르에서`` → ``울란바토르``),
+only if at least two syllables remain (``회의`` stays ``회의``).  A stem is
+indexed as its syllable bigrams, plus one bigram across each space between
+two Hangul tokens, so that a noun is found inside a compound (``연구원`` in
+``서울연구원``), a compound is found by its parts and the parts by the
+compound, with or without the space (``폐기물관리`` ↔ ``폐기물 관리``).
+Single-syllable tokens (``및``, ``등``, ``시``) are not indexed.
+
+Latin script (English pages, and ``KOICA``/``MOU`` on Korean pages): tokens
+of letters and digits, lower-cased, stemmed by a light suffix stripper
+(``governing``/``governance``/``government`` → ``govern``).  Prefix search
+and one-typo tolerance happen at query time against the stored stems.
+
+Why not Kiwi (kiwipiepy)?  Measured on this machine it loads in ~1.2 s and
+analyses ~40k characters/s/core: a 2,000-publication archive (~20 M Korean
+characters) would add minutes per build, far over the 25 % budget, and the
+browser has no Kiwi for the query side, so build and query analyses would
+disagree.  Bigrams plus a particle table are cheap, identical on both sides,
+and cannot miss a compound part (see BENCHMARKS.md for the measured recall).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterator
+
+#: Trailing particles and endings removed from a Hangul token, longest first.
+#: Only one is removed, and only if two or more syllables remain.
+KO_SUFFIXES = tuple(sorted({
+    # case and topic particles
+    "이", "가", "을", "를", "은", "는", "의", "에", "도", "만", "와", "과", "로", "으로",
+    "에서", "에게", "께서", "한테", "에서는", "에서도", "에서의", "에게서", "으로서", "으로써",
+    "로서", "로써", "로부터", "으로부터", "부터", "까지", "처럼", "보다", "마다", "조차",
+    "에는", "에도", "와의", "과의", "로의", "으로의", "에의", "이나", "나", "이며", "이고",
+    "이라는", "라는", "이란", "란", "이다", "였다", "이었다", "입니다", "들", "들이", "들은",
+    "들을", "들의", "들과", "들에게", "들도", "들로", "에서부터", "까지의", "부터의", "만을",
+    "만이", "이라고", "라고", "하고", "랑", "이랑", "이자", "인", "적", "적인", "적으로",
+    # verb and adjective endings after a noun (하다/되다 verbs)
+    "하다", "한다", "했다", "하였다", "하는", "하고", "하여", "해서", "하며", "하면", "할",
+    "한", "함", "하기", "되다", "된다", "됐다", "되었다", "되는", "되고", "되어", "되며",
+    "된", "될", "됨", "되기", "했으며", "하였으며", "되었으며", "하겠다", "시키는", "시켰다",
+}, key=lambda s: (-len(s), s)))
+
+#: English suffixes, longest first; a stem keeps at least 3 characters.
+EN_SUFFIXES = (
+    "izations", "ization", "izing", "ized", "izes", "ize", "ational", "fulness", "iveness", "ations", "ation", "ments", "ment",
+    "ances", "ences", "ingly", "ings", "ness", "ance", "ence", "able", "ible", "ions", "ion",
+    "ing", "ers", "ies", "ied", "ed", "er", "es", "ly", "s", "e",
+)
+EN_KEEP = ("ss", "us", "is")  # a final "s" after these is not a plural
+
+RULES = {
+    "ko_suffixes": list(KO_SUFFIXES),
+    "en_suffixes": list(EN_SUFFIXES),
+    "en_keep": list(EN_KEEP),
+}
+
+RE_TOKEN = re.compile(r"[가-힣]+|[a-z0-9]+")
+RE_APOS = re.compile(r"['’]s\b")
+RE_HANGUL = re.compile(r"[가-힣]")
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, possessive ``'s`` dropped (same in JS)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return RE_APOS.sub("", text)
+
+
+def ko_stem(token: str) -> str:
+    for suf in KO_SUFFIXES:
+        if token.endswith(suf) and len(token) - len(suf) >= 2:
+            return token[: -len(suf)]
+    return token
+
+
+def en_stem(token: str) -> str:
+    if token.isdigit() or len(token) <= 3:
+        return token
+    if token.endswith("ies") and len(token) > 4:
+        return token[:-3] + "y"
+    for suf in EN_SUFFIXES:
+        if not token.endswith(suf):
+            continue
+        if suf == "s" and token.endswith(EN_KEEP):
+            continue
+        stem = token[: -len(suf)]
+        if len(stem) < 3:
+            continue
+        if len(stem) >= 4 and stem[-1] == stem[-2] and stem[-1] not in "lsz" and not stem[-1].isdigit():
+            stem = stem[:-1]  # planned -> plann -> plan
+        if stem.endswith("e") and len(stem) > 3:
+            stem = stem[:-1]
+        return stem
+    return token
+
+
+def bigrams(stem: str) -> list[str]:
+    return [stem[i:i + 2] for i in range(len(stem) - 1)]
+
+
+def tokens(text: str) -> Iterator[tuple[str, int, int]]:
+    """``(token, start, end)`` over normalized text."""
+    for m in RE_TOKEN.finditer(text):
+        yield m.group(), m.start(), m.end()
+
+
+def index_terms(text: str) -> list[str]:
+    """Every index key of ``text``, with repetition (for term frequency).
+
+    Hangul keys are syllable bigrams (two characters); Latin keys are stems
+    prefixed with ``~`` so that they can never collide with a bigram."""
+    out: list[str] = []
+    text = normalize(text)
+    prev_stem = ""
+    prev_end = -1
+    for tok, start, end in tokens(text):
+        if RE_HANGUL.match(tok):
+            stem = ko_stem(tok)
+            if len(stem) >= 2:
+                out.extend(bigrams(stem))
+                # a bigram across a space joins compounds written apart
+                if prev_stem and text[prev_end:start].isspace():
+                    out.append(prev_stem[-1] + stem[0])
+                prev_stem, prev_end = stem, end
+            else:
+                prev_stem = ""
+        else:
+            prev_stem = ""
+            out.append("~" + en_stem(tok))
+    return out
+
+
+def query_terms(query: str) -> list[dict]:
+    """The analysed query: one group per typed token.  A Hangul group is
+    matched when every one of its bigrams is present; a Latin group by its
+    stem, by prefix (the raw token as typed) or, for five letters or more,
+    by a stem one edit away.  Mirrors ``analyzeQuery`` in analyze.js."""
+    groups = []
+    for tok, _, _ in tokens(normalize(query)):
+        if RE_HANGUL.match(tok):
+            stem = ko_stem(tok)
+            if len(stem) < 2:
+                continue
+            groups.append({"kind": "ko", "raw": tok, "stem": stem, "keys": bigrams(stem)})
+        else:
+            groups.append({"kind": "lat", "raw": tok, "stem": en_stem(tok), "keys": ["~" + en_stem(tok)]})
+    return groups
+
+
+def shard_of(key: str, ko_shards: int) -> str:
+    """The shard file (without extension) that holds ``key``'s postings."""
+    if key.startswith("~"):
+        head = key[1:3]
+        return "l-" + "".join(c if c.isalnum() else "_" for c in head)
+    h = (ord(key[0]) * 31 + ord(key[1])) % ko_shards
+    return f"k-{h}"

@@ -1,0 +1,150 @@
+"""Per-language search index, split into small script files.
+
+:func:`build_index` turns the site's sections (Material's search entries:
+``location``, ``title``, ``text`` HTML, ``tags``) into ``{relative path:
+file text}``.  Every file is a script calling ``cvSearch(kind, id, data)``
+so that it loads with ``importScripts`` in a worker and with ``<script>``
+under ``file://`` (Material's iframe-worker shim), where fetch/XHR fail.
+
+- ``meta.js``: rules of the analysers, shard counts, document chunk starts;
+- ``k-N.js``: postings of Hangul bigrams, hashed into N buckets of ~24 kB;
+- ``l-xx.js``: postings of Latin stems starting with ``xx``;
+- ``d-N.js``: documents (location, title, teaser, parent page), ~8 kB each.
+
+A reader downloads nothing before the first search; a search downloads
+``meta.js``, the shards of its keys and the document chunks of its results.
+Pure: no file I/O here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+from cityvoices.search import analyze
+
+FORMAT = 1
+KO_SHARD_BYTES = 24_000
+DOC_CHUNK_BYTES = 8_000
+TEASER_CHARS = 240
+TITLE_WEIGHT = 8
+
+RE_TAG = re.compile(r"<[^>]+>")
+RE_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Section:
+    location: str
+    title: str
+    text: str  # plain text
+    tags: tuple[str, ...] = ()
+
+
+def plain(markup: str) -> str:
+    return RE_SPACE.sub(" ", html.unescape(RE_TAG.sub(" ", markup or ""))).strip()
+
+
+def sections_from_entries(entries: Iterable[dict]) -> list[Section]:
+    """Material's search entries (``search_index.entries``) as sections,
+    page entry first, duplicates (same location) dropped."""
+    out, seen = [], set()
+    for e in entries:
+        loc = e.get("location", "")
+        if loc in seen:
+            continue
+        seen.add(loc)
+        out.append(Section(loc, plain(e.get("title", "")), plain(e.get("text", "")),
+                           tuple(str(t) for t in e.get("tags") or ())))
+    return out
+
+
+def _script(kind: str, ident: str | int, data: object) -> str:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f"cvSearch({json.dumps(kind)},{json.dumps(ident)},{body});\n"
+
+
+def _page_of(location: str) -> str:
+    return location.split("#", 1)[0]
+
+
+def build_index(sections: list[Section], lang: str) -> dict[str, str]:
+    """``{file name: script text}`` for one language's index."""
+    # Pages first, each followed by its sections, so one page's documents
+    # sit in one chunk whatever order the entries came in.
+    order: dict[str, list[Section]] = defaultdict(list)
+    for s in sections:
+        order[_page_of(s.location)].append(s)
+    docs: list[Section] = []
+    parent: list[int] = []
+    page_starts: list[int] = []
+    for page, group in order.items():
+        group.sort(key=lambda s: "#" in s.location)
+        first = len(docs)
+        page_starts.append(first)
+        for s in group:
+            parent.append(first if "#" in s.location else -1)
+            docs.append(s)
+
+    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for doc_id, s in enumerate(docs):
+        weights = Counter(analyze.index_terms(s.text + " " + " ".join(s.tags)))
+        for key, n in Counter(analyze.index_terms(s.title)).items():
+            weights[key] += TITLE_WEIGHT * n
+        for key, w in weights.items():
+            postings[key].append((doc_id, w))
+
+    def encode(plist: list[tuple[int, int]]) -> list[int]:
+        flat, last = [], 0
+        for doc_id, w in plist:
+            flat += [doc_id - last, w]
+            last = doc_id
+        return flat
+
+    encoded = {k: encode(v) for k, v in postings.items()}
+    ko_bytes = sum(len(k) * 3 + 4 * len(v) for k, v in encoded.items() if not k.startswith("~"))
+    ko_shards = max(1, math.ceil(ko_bytes / KO_SHARD_BYTES))
+    shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for key in sorted(encoded):
+        shards[analyze.shard_of(key, ko_shards)][key] = encoded[key]
+
+    files: dict[str, str] = {}
+    for name, data in shards.items():
+        files[f"{name}.js"] = _script("shard", name, data)
+
+    chunk_starts: list[int] = []
+    chunk: list[list] = []
+    size = 0
+    for doc_id, s in enumerate(docs):
+        rec = [s.location, s.title, s.text[:TEASER_CHARS], parent[doc_id]]
+        if not chunk:
+            chunk_starts.append(doc_id)
+        chunk.append(rec)
+        size += len(json.dumps(rec, ensure_ascii=False).encode())
+        if size >= DOC_CHUNK_BYTES:
+            files[f"d-{len(chunk_starts) - 1}.js"] = _script("docs", len(chunk_starts) - 1, chunk)
+            chunk, size = [], 0
+    if chunk:
+        files[f"d-{len(chunk_starts) - 1}.js"] = _script("docs", len(chunk_starts) - 1, chunk)
+
+    digest = hashlib.sha256("".join(files[k] for k in sorted(files)).encode()).hexdigest()[:12]
+    meta = {
+        "format": FORMAT, "lang": lang, "version": digest, "docs": len(docs),
+        "koShards": ko_shards, "shards": sorted(shards), "chunks": chunk_starts,
+        # page of a document = the last page start at or before it (delta-coded)
+        "pages": [b - a for a, b in zip([0] + page_starts, page_starts)],
+        "rules": analyze.RULES,
+    }
+    files["meta.js"] = _script("meta", lang, meta)
+    return files
+
+
+def worker_script(lang: str, analyzer_js: str, worker_js: str) -> str:
+    """The per-language worker: its language, then the shared code."""
+    return f"self.CV_LANG={json.dumps(lang)};\n{analyzer_js}\n;{worker_js}"
