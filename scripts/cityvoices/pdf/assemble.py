@@ -225,6 +225,9 @@ def keep_korean_words(fragment: str) -> str:
     breaks only at spaces between Korean words.  Footnote bodies are treated
     as their own text."""
     root = _parse(fragment)
+    for h in root.xpath("//h1|//h2|//h3|//h4|//h5|//h6"):
+        if h.get("data-bookmark") is None:  # PDF bookmarks without joiners
+            h.set("data-bookmark", " ".join(h.text_content().replace(WJ, "").split()))
     blocks = [root] + root.xpath('//*[contains(concat(" ", normalize-space(@class), " "), " cv-fn ")]')
     for block in blocks:
         slots = _text_runs(block)
@@ -405,7 +408,8 @@ def document_html(doc: Document, css: str) -> str:
         for i, part in enumerate(doc.parts, 1):
             heading = label(doc.lang, "korean" if part.lang == "ko" else "english")
             out.append(f'<section class="cv-language" lang="{part.lang}">'
-                       f'<h1 class="cv-language-title" id="lang-{part.lang}">{esc(heading)}</h1>'
+                       f'<h1 class="cv-language-title" id="lang-{part.lang}" data-bookmark="{esc(heading)}">'
+                       f'{esc(heading)}</h1>'
                        + _article(part, f"a{i}", level=2, running=part.title) + "</section>")
     else:
         for i, part in enumerate(doc.parts, 1):
@@ -436,7 +440,7 @@ def _contents(doc: Document) -> str:
                      f'{esc(part.title)}</span>'
                      + (f'<span class="cv-toc-authors">{esc(authors)}</span>' if authors else "")
                      + "</a></li>")
-    return (f'<nav class="cv-contents"><h1 class="cv-contents-title">{esc(label(doc.lang, "contents"))}</h1>'
+    return (f'<nav class="cv-contents"><h1 class="cv-contents-title" data-bookmark="{esc(label(doc.lang, "contents"))}">{esc(label(doc.lang, "contents"))}</h1>'
             f'<ol>{"".join(items)}</ol></nav>')
 
 
