@@ -44,6 +44,9 @@ LABELS: dict[str, dict[str, str]] = {
         "status.outdated": "번역 갱신 필요",
         "status.divergent": "구조 불일치",
         "tags": "주제어",
+        "not_translated": "번역 없음",
+        "status.publication": "발행물",
+        "status.status": "상태",
     },
     "en": {
         "figure": "Figure {n}.",
@@ -75,6 +78,9 @@ LABELS: dict[str, dict[str, str]] = {
         "status.outdated": "outdated",
         "status.divergent": "divergent",
         "tags": "Tags",
+        "not_translated": "not translated",
+        "status.publication": "Publication",
+        "status.status": "Status",
     },
 }
 

@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Iterable
 
 from cityvoices import catalog, frontmatter, i18n, mdscan
+from cityvoices.listing import relative_url
 from cityvoices.problems import Problem
 
 # --------------------------------------------------------------------------
@@ -798,29 +799,11 @@ def format_report(rep: PairReport) -> str:
 # Reader-facing helpers (pure; used by integrations.translations)
 
 
-def label(lang: str, key: str, /, **kw: object) -> str:
-    """``i18n.label`` that accepts a ``lang=`` placeholder (``i18n.label``'s
-    own first parameter is called ``lang``, so ``lang=`` cannot reach the
-    template through it)."""
-    text = (i18n.LABELS.get(lang) or i18n.LABELS[i18n.DEFAULT_LANG]).get(key) or i18n.LABELS["en"][key]
-    return text.format(**kw) if kw else text
-
-
-def relative_url(target: str, base: str) -> str:
-    """Relative link from the page at site URL ``base`` to ``target``
-    (both site-relative directory URLs such as ``en/x/``)."""
-    base_dir = base if base.endswith("/") or not base else posixpath.dirname(base) + "/"
-    rel = posixpath.relpath("/" + target, "/" + base_dir)
-    if target.endswith("/") and not rel.endswith("/"):
-        rel += "/"
-    return "./" if rel in (".", "./") else rel
-
-
 def missing_notice(reader_lang: str, content_lang: str, href: str) -> str:
     """The notice on a page whose ``reader_lang`` version does not exist."""
     esc = _html.escape
-    text = label(reader_lang, "missing_translation", lang=i18n.LANG_IN[reader_lang][content_lang])
-    link = label(reader_lang, "read_in", lang=i18n.LANG_NAMES[content_lang])
+    text = i18n.label(reader_lang, "missing_translation", lang=i18n.LANG_IN[reader_lang][content_lang])
+    link = i18n.label(reader_lang, "read_in", lang=i18n.LANG_NAMES[content_lang])
     return (f'<div class="admonition warning cv-missing-translation" role="note" lang="{reader_lang}">'
             f'<p class="admonition-title">{esc(i18n.label(reader_lang, "status.missing"))}</p>'
             f'<p>{esc(text)} <a href="{esc(href)}" hreflang="{content_lang}" lang="{content_lang}">'

@@ -21,6 +21,7 @@ from typing import Any
 from cityvoices import catalog as _catalog
 from cityvoices import i18n, parallel, textio
 from cityvoices.integrations.common import content_lang, current_lang, log, read_sources
+from cityvoices.listing import relative_url
 
 _state: dict[str, Any] = {"sig": None, "reports": {}, "warned": None, "mirrors": {}}
 
@@ -140,13 +141,13 @@ def on_page_content(html: str, page: Any, config: Any, **_: Any) -> str:
         # a fallback copy: say so, link to the real version, label the language
         rep = _report_for(page, config)
         src = rep.paths.get(written_in, page.file.src_uri) if rep else page.file.src_uri
-        href = parallel.relative_url(_catalog.page_url(src, written_in), page.url)
+        href = relative_url(_catalog.page_url(src, written_in), page.url)
         html = parallel.missing_notice(lang, written_in, href) + "\n" + parallel.wrap_content_lang(html, written_in)
     else:
         rep = _report_for(page, config)
         if rep and rep.outdated and rep.translation_lang == lang and rep.source_lang:
             target = _catalog.page_url(rep.paths[rep.source_lang], rep.source_lang)
-            href = parallel.relative_url(target, page.url)
+            href = relative_url(target, page.url)
             html = parallel.outdated_notice(lang, rep.source_lang, href) + "\n" + html
     if page.meta.get("translation_status"):
         html += "\n" + _status_html(page, config, lang)
