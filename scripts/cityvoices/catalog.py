@@ -121,6 +121,21 @@ class Catalog:
         return self.publications.get(key) if key is not None else None
 
 
+#: Front matter parsed per file, reused while the file's text is unchanged
+#: (YAML parsing is most of the catalogue's cost; every language build and
+#: every rebuild under serve asks again for the same files).
+_PARSED: dict[str, tuple[str, Any]] = {}
+
+
+def _parse(text: str, src_uri: str) -> Any:
+    hit = _PARSED.get(src_uri)
+    if hit is not None and (hit[0] is text or hit[0] == text):
+        return hit[1]
+    result = frontmatter.parse(text, src_uri)
+    _PARSED[src_uri] = (text, result)
+    return result
+
+
 def build_catalog(files: Iterable[tuple[str, str]], *, validate: bool = True) -> Catalog:
     """Build the catalogue from ``(src_uri, text)`` pairs of Markdown files."""
     cat = Catalog()
@@ -129,7 +144,7 @@ def build_catalog(files: Iterable[tuple[str, str]], *, validate: bool = True) ->
         if not parts:
             continue
         key = publication_key(src_uri)
-        fm, probs = frontmatter.parse(text, src_uri)
+        fm, probs = _parse(text, src_uri)
         cat.problems.extend(probs)
         in_section = src_uri.split("/", 1)[0] in SECTIONS and src_uri.count("/") >= 2
         if validate and not probs:

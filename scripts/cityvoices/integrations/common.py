@@ -36,7 +36,13 @@ def read_sources(docs_dir: str) -> list[tuple[str, str]]:
     """All ``*.ko.md``/``*.en.md`` under ``docs_dir`` as ``(src_uri, text)``.
 
     Cached on (path, size, mtime) so that the second language build, and
-    rebuilds under ``mkdocs serve``, reuse what did not change."""
+    rebuilds under ``mkdocs serve``, reuse what did not change.  The listing
+    itself is a snapshot taken once per build (:func:`new_build` drops it, at
+    ``on_pre_build``): the hooks ask for the sources on every page, and
+    walking the tree each time made a build grow with N²."""
+    snap = _cache.get("snapshot")
+    if snap is not None and snap[0] == docs_dir:
+        return list(snap[1])
     root = Path(docs_dir)
     cache: dict[str, tuple[tuple[int, int], str]] = _cache.setdefault("sources", {})
     out = []
@@ -62,7 +68,15 @@ def read_sources(docs_dir: str) -> list[tuple[str, str]]:
     for rel in list(cache):
         if rel not in seen:
             del cache[rel]
+    _cache["snapshot"] = (docs_dir, tuple(out))
     return out
+
+
+def new_build() -> None:
+    """Forget the snapshot of the source tree (a build, or a rebuild under
+    ``mkdocs serve``/``cityvoices serve``, is starting); file texts stay
+    cached on size and mtime."""
+    _cache.pop("snapshot", None)
 
 
 def get_catalog(config: Any) -> _catalog.Catalog:

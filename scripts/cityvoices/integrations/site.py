@@ -10,9 +10,15 @@ from mkdocs.exceptions import PluginError
 from cityvoices import catalog as _catalog
 from cityvoices import listing, render
 from cityvoices.integrations.common import (
-    current_lang, get_catalog, log, read_sources, set_catalog,
+    current_lang, get_catalog, log, new_build, read_sources, set_catalog,
 )
 from cityvoices.problems import CityVoicesError
+
+
+def on_pre_build(config: Any, **_: Any) -> None:
+    # A (re)build starts: look at the source tree afresh once, then every
+    # hook of this build shares that snapshot.
+    new_build()
 
 
 def on_files(files: Any, config: Any, **_: Any) -> Any:
