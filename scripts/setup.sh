@@ -33,7 +33,7 @@ apt_install() {
 
 pip_install() {
   python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -r "$1"
-  python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore --no-deps --no-build-isolation -e .
+  python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore --no-deps -e .
 }
 
 export NO_MKDOCS_2_WARNING=1
