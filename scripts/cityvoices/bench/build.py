@@ -257,6 +257,83 @@ def measure_size(n: int, seed_value: int, work: Path, rounds: int, profile: bool
     return {"n": n, **summary, **results}
 
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def measure_edit(root: Path, n: int, seed_value: int, samples: int = 3, timeout: float = 30.0) -> dict:
+    """Seconds from saving a one-word edit to a Korean article until
+    Chromium, showing that page under ``cityvoices serve``, displays it."""
+    import statistics
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    write_archive(root, n, seed_value)
+    source = sorted((root / "docs" / "cityvoices").glob("*/pub-*/index.ko.md"))[len(
+        list((root / "docs" / "cityvoices").glob("*/pub-*/index.ko.md"))) // 2]
+    rel = source.parent.relative_to(root / "docs").as_posix()
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/{rel}/"
+    log = open(root / "serve.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "cityvoices", "serve", "-f", str(root / "mkdocs.yml"),
+                             "-a", f"127.0.0.1:{port}"], cwd=root, env=_env(), stdout=log,
+                            stderr=subprocess.STDOUT)
+    times: list[float] = []
+    try:
+        deadline = time.time() + 600
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=5).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError("cityvoices serve did not start:\n"
+                                       + (root / "serve.log").read_text(errors="replace")[-3000:])
+                time.sleep(0.5)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(url)
+            for i in range(samples):
+                marker = f"편집확인{i}{os.getpid()}"
+                text = source.read_text(encoding="utf-8")
+                edited = re.sub(r"^(## )", rf"\g<1>{marker} ", text, count=1, flags=re.M)
+                source.write_text(edited, encoding="utf-8")
+                saved = time.perf_counter()
+                seen = None
+                while time.perf_counter() - saved < timeout:
+                    try:
+                        if page.evaluate("m => document.body.innerText.includes(m)", marker):
+                            seen = time.perf_counter() - saved
+                            break
+                    except Exception:  # the page is reloading
+                        pass
+                    time.sleep(0.05)
+                if seen is None:
+                    raise RuntimeError(f"the edit did not show within {timeout:.0f} s")
+                times.append(seen)
+                time.sleep(1.0)
+            browser.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+    return {"n": n, "seconds": statistics.median(times), "samples": len(times), "all": times}
+
+
 # -- report ------------------------------------------------------------------------------
 
 def _mb(b: float) -> str:
@@ -345,10 +422,8 @@ def run(args: argparse.Namespace) -> int:
             rows.append(measure_size(n, args.seed, work, args.rounds, profile=not args.no_profile))
             print(f"N={n}: done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
         if args.edit:
-            from cityvoices.bench import _serve_edit
-
             n = min(sizes, key=lambda s: abs(s - 500))
-            edit = _serve_edit.measure(work / "edit", n, args.seed)
+            edit = measure_edit(work / "edit", n, args.seed)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     notes, ok = verdicts(rows)
