@@ -11,8 +11,10 @@ is a few hundred bytes instead of megabytes.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +55,9 @@ def on_post_build(config: Any, **_: Any) -> None:
     # entries (priority 0) and before static-i18n (priority -100) stacks them
     # into its combined index: we index them, then empty the list.
     plugin = _search_plugin(config)
-    if plugin is None:
+    if plugin is None or os.environ.get("CV_SEARCH") == "0":  # 0: benchmarks only
         return
+    t0 = time.perf_counter()
     lang = current_lang(config)
     entries = _entries(plugin)
     sections = search_index.sections_from_entries(entries)
@@ -82,5 +85,12 @@ def on_post_build(config: Any, **_: Any) -> None:
             own.parent.rmdir()
         except OSError:
             pass
-    log.info("CityVoices search: %s index, %d sections, %d files, %d bytes",
-             lang, len(sections), len(files), sum(len(t.encode()) for t in files.values()))
+    size = sum(len(t.encode()) for t in files.values())
+    seconds = time.perf_counter() - t0
+    log.info("CityVoices search: %s index, %d sections, %d files, %d bytes, %.2f s",
+             lang, len(sections), len(files), size, seconds)
+    stats = os.environ.get("CV_SEARCH_STATS")  # benchmarks: where to append timings
+    if stats:
+        with open(stats, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"lang": lang, "sections": len(sections), "files": len(files),
+                                 "bytes": size, "seconds": seconds}) + "\n")

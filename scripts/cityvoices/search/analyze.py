@@ -4,9 +4,10 @@ table through each index's ``meta.js``).  Pure functions over strings.
 
 Korean: a token is a run of Hangul.  Its *stem* is the token with one
 trailing particle or verb ending removed (``울란바토르에서`` → ``울란바토르``),
-only if at least two syllables remain (``회의`` stays ``회의``).  A stem is
+only if at least two syllables remain (``회의`` stays ``회의``).  A token is
 indexed as its syllable bigrams, plus one bigram across each space between
-two Hangul tokens, so that a noun is found inside a compound (``연구원`` in
+two Hangul tokens (last syllable of the first one's stem, first of the
+next); a query word is looked up by the bigrams of its stem, so that a noun is found inside a compound (``연구원`` in
 ``서울연구원``), a compound is found by its parts and the parts by the
 compound, with or without the space (``폐기물관리`` ↔ ``폐기물 관리``).
 Single-syllable tokens (``및``, ``등``, ``시``) are not indexed.
@@ -117,17 +118,23 @@ def index_terms(text: str) -> list[str]:
     prefixed with ``~`` so that they can never collide with a bigram."""
     out: list[str] = []
     text = normalize(text)
-    prev_stem = ""
+    prev_stem = prev_tok = ""
     prev_end = -1
     for tok, start, end in tokens(text):
         if RE_HANGUL.match(tok):
             stem = ko_stem(tok)
             if len(stem) >= 2:
-                out.extend(bigrams(stem))
-                # a bigram across a space joins compounds written apart
+                # the whole token's bigrams: a query's stem is a prefix of the
+                # token whatever ending either side carries
+                out.extend(bigrams(tok))
+                # a bigram across a space joins compounds written apart; from
+                # the stem and, if it differs, from the whole token (a noun may
+                # end like a particle: 평가 관리)
                 if prev_stem and text[prev_end:start].isspace():
-                    out.append(prev_stem[-1] + stem[0])
-                prev_stem, prev_end = stem, end
+                    out.append(prev_stem[-1] + tok[0])
+                    if prev_tok[-1] != prev_stem[-1]:
+                        out.append(prev_tok[-1] + tok[0])
+                prev_stem, prev_tok, prev_end = stem, tok, end
             else:
                 prev_stem = ""
         else:

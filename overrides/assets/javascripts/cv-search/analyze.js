@@ -62,17 +62,21 @@
 
   /* Same keys as analyze.index_terms (used by the consistency test). */
   function indexTerms(rules, text) {
-    var out = [], prevStem = "", prevEnd = -1
+    var out = [], prevStem = "", prevTok = "", prevEnd = -1
     text = normalize(text)
     tokens(text).forEach(function (t) {
       var tok = t[0]
       if (RE_HANGUL.test(tok)) {
         var stem = koStem(rules, tok)
         if (stem.length >= 2) {
-          Array.prototype.push.apply(out, bigrams(stem))
-          if (prevStem && /^\s+$/.test(text.slice(prevEnd, t[1])))
-            out.push(prevStem.charAt(prevStem.length - 1) + stem.charAt(0))
+          Array.prototype.push.apply(out, bigrams(tok))
+          if (prevStem && /^\s+$/.test(text.slice(prevEnd, t[1]))) {
+            out.push(prevStem.charAt(prevStem.length - 1) + tok.charAt(0))
+            if (prevTok.charAt(prevTok.length - 1) !== prevStem.charAt(prevStem.length - 1))
+              out.push(prevTok.charAt(prevTok.length - 1) + tok.charAt(0))
+          }
           prevStem = stem
+          prevTok = tok
           prevEnd = t[2]
         } else {
           prevStem = ""

@@ -1,0 +1,228 @@
+"""Search: analysers, index builder, and the per-language index in the built
+site.  The browser side (worker, Material's UI, file://) is in
+test_search_browser.py."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cityvoices.search import analyze, index
+
+HANGUL = re.compile(r"[가-힣]")
+CV = Path("assets") / "javascripts" / "cv-search"
+
+
+def keys(query: str) -> list[str]:
+    return [k for g in analyze.query_terms(query) for k in g["keys"]]
+
+
+def found(query: str, text: str) -> bool:
+    """Every Hangul group's bigrams, and every Latin stem, in the text's keys."""
+    have = set(analyze.index_terms(text))
+    return all(set(g["keys"]) <= have for g in analyze.query_terms(query))
+
+
+@pytest.mark.parametrize("token, stem", [
+    ("울란바토르에서", "울란바토르"), ("폐기물을", "폐기물"), ("기후변화의", "기후변화"),
+    ("한국국제협력단과", "한국국제협력단"), ("선출되었다", "선출"), ("체결했다", "체결"),
+    ("서울연구원으로부터", "서울연구원"),
+    # two syllables must remain: a noun that ends like a particle is kept
+    ("회의", "회의"), ("도로", "도로"), ("차이", "차이"), ("서울", "서울"),
+])
+def test_korean_stem(token, stem):
+    assert analyze.ko_stem(token) == stem
+
+
+@pytest.mark.parametrize("query, text", [
+    ("울란바토르에서", "울란바토르의 대기 오염"),          # particle in the query, another in the text
+    ("폐기물을", "고체 폐기물 관리시설"),
+    ("연구원", "서울연구원의 발표"),                        # a noun inside a compound
+    ("협력단", "한국국제협력단(KOICA)과"),
+    ("폐기물관리", "폐기물 관리시설 건설"),                 # the compound, written apart in the text
+    ("폐기물 관리", "폐기물관리시설"),                      # the parts, written together
+    ("서울 연구원", "서울연구원이"),
+    ("대기오염을", "울란바토르의 대기 오염을 얘기했다"),
+    ("KOICA", "한국국제협력단(KOICA)과"),                   # Latin on a Korean page
+    ("mou", "양해각서(MOU)를 체결했다"),
+    ("governing", "good governance for cities"),
+    ("partnerships", "a new partnership"),
+])
+def test_query_finds_text(query, text):
+    assert found(query, text)
+
+
+@pytest.mark.parametrize("query, text", [
+    ("서울시", "부산시와 인천시"),
+    ("울란바토르", "울산과 바토르"),
+    ("기후변화", "기후 조건의 변화"),
+    ("governing", "the mayor of Seoul"),
+    ("koica", "kotra and koi"),
+])
+def test_other_words_are_not_found(query, text):
+    assert not found(query, text)
+
+
+@pytest.mark.parametrize("word, stem", [
+    ("governing", "govern"), ("governance", "govern"), ("government", "govern"),
+    ("cities", "city"), ("planned", "plan"), ("elections", "elect"), ("elected", "elect"),
+    ("urbanization", "urban"), ("urbanized", "urban"), ("process", "process"), ("citynet's", "citynet"),
+])
+def test_english_stem(word, stem):
+    toks = [t for t, _, _ in analyze.tokens(analyze.normalize(word))]
+    assert [analyze.en_stem(t) for t in toks] == [stem]
+
+
+syllable = st.integers(0xAC00, 0xD7A3).map(chr)
+noun = st.lists(syllable, min_size=2, max_size=6).map("".join)
+suffix = st.sampled_from(("",) + analyze.KO_SUFFIXES)
+
+
+@settings(max_examples=400, deadline=None)
+@given(noun, suffix, suffix, st.sampled_from(["", " ", "시티넷 ", "2013년 "]))
+def test_any_particle_in_query_finds_any_particle_in_text(n, p1, p2, before):
+    """Build time and query time agree: a noun typed with one particle or
+    ending finds the noun written with any other (or none)."""
+    assert found(n + p1, before + n + p2 + " 있다")
+
+
+@settings(max_examples=200, deadline=None)
+@given(noun, noun, suffix)
+def test_compound_parts_and_spacing(a, b, p):
+    assert found(a, a + b + p)                 # first part of a compound
+    assert found(b, a + b + p)                 # last part
+    assert found(a + b, a + " " + b + p)       # whole compound, written apart
+    assert found(a + " " + b, a + b + p)       # parts typed apart, written together
+
+
+def _sections():
+    return [
+        index.Section("a/", "시티넷 서울 총회", "서울연구원 발표. KOICA와 MOU를 체결했다."),
+        index.Section("a/#one", "첫째 절", "울란바토르의 대기 오염과 폐기물 관리시설."),
+        index.Section("b/", "뉴스레터", "서울 총회 개최 소식."),
+        index.Section("a/#two", "둘째 절", "기후변화 클러스터."),
+    ]
+
+
+def _load(files: dict[str, str]) -> dict:
+    """Parse the generated scripts back (each is one cvSearch(kind, id, data) call)."""
+    out: dict = {"shard": {}, "docs": {}, "meta": None}
+    for name, text in files.items():
+        m = re.fullmatch(r'cvSearch\("(\w+)",("?[^,]*"?),(.*)\);\n', text, re.S)
+        assert m, name
+        kind, ident, data = m.group(1), json.loads(m.group(2)), json.loads(m.group(3))
+        if kind == "meta":
+            out["meta"] = data
+        else:
+            out[kind][ident] = data
+    return out
+
+
+def test_index_files_round_trip():
+    files = index.build_index(_sections(), "ko")
+    data = _load(files)
+    meta = data["meta"]
+    assert meta["lang"] == "ko" and meta["docs"] == 4
+    assert meta["rules"] == analyze.RULES
+    # pages first, each followed by its sections, whatever the input order
+    docs = [rec for c in sorted(data["docs"]) for rec in data["docs"][c]]
+    assert [d[0] for d in docs] == ["a/", "a/#one", "a/#two", "b/"]
+    assert [d[3] for d in docs] == [-1, 0, 0, -1]
+    starts, acc = [], 0
+    for d in meta["pages"]:
+        acc += d
+        starts.append(acc)
+    assert starts == [0, 3]
+    # every key sits in the shard shard_of names, with decodable postings
+    postings = {}
+    for name, shard in data["shard"].items():
+        for key, flat in shard.items():
+            assert analyze.shard_of(key, meta["koShards"]) == name
+            doc, out = 0, []
+            for i in range(0, len(flat), 2):
+                doc += flat[i]
+                out.append(doc)
+            postings[key] = out
+    assert postings["~koica"] == [0]
+    assert set(postings["폐기"]) == {1}
+    assert set(postings["서울"]) == {0, 3}          # in a title and a text
+    assert set(postings["물관"]) == {1}             # across the space in 폐기물 관리
+    assert sorted(meta["shards"]) == sorted(data["shard"])
+
+
+def test_index_keeps_hangul_readable():
+    files = index.build_index(_sections(), "ko")
+    text = "".join(files.values())
+    assert "\\u" not in text and "울란바토르" in text
+
+
+def test_sections_from_entries_strips_markup_and_duplicates():
+    entries = [{"location": "a/", "title": "T", "text": "<p>가 &amp; 나</p>"},
+               {"location": "a/", "title": "T", "text": "dup"},
+               {"location": "a/#s", "title": "<code>S</code>", "text": "<p>x</p>", "tags": ["태그"]}]
+    secs = index.sections_from_entries(entries)
+    assert [(s.location, s.title, s.text, s.tags) for s in secs] == [
+        ("a/", "T", "가 & 나", ()), ("a/#s", "S", "x", ("태그",))]
+
+
+# -- the built site --------------------------------------------------------------------------
+
+def _site_index(site_dir: Path, lang: str) -> dict:
+    folder = site_dir / CV / lang
+    return _load({p.name: p.read_text(encoding="utf-8") for p in folder.iterdir()})
+
+
+def test_built_site_has_one_index_per_language(site_dir):
+    for lang in ("ko", "en"):
+        data = _site_index(site_dir, lang)
+        assert data["meta"]["lang"] == lang
+        locations = [rec[0] for chunk in data["docs"].values() for rec in chunk]
+        assert locations
+        if lang == "en":
+            assert all(loc.startswith("en/") for loc in locations)
+        else:
+            assert not any(loc.startswith("en/") for loc in locations)
+        assert (site_dir / CV / f"worker.{lang}.js").read_text(encoding="utf-8").startswith(
+            f'self.CV_LANG="{lang}";')
+    ko = _site_index(site_dir, "ko")
+    titles = {rec[0]: rec[1] for chunk in ko["docs"].values() for rec in chunk}
+    # the Korean-only section is in the Korean index, with its own anchor
+    assert titles["cityvoices/2014-1/seoul-congress-2013/#seoul-as-president"] == "회장 도시로서 서울의 기회"
+
+
+def test_built_site_ships_no_combined_index(site_dir):
+    """Material's search_index.json (downloaded on every page load) keeps its
+    config but no documents; no per-language copy of it is left either."""
+    data = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert data["docs"] == [] and "separator" in data["config"]
+    assert not (site_dir / "en" / "search" / "search_index.json").exists()
+
+
+def test_pages_point_material_at_their_language_worker(site_dir):
+    ko = (site_dir / "index.html").read_text(encoding="utf-8")
+    en = (site_dir / "en" / "index.html").read_text(encoding="utf-8")
+    assert '"assets/javascripts/cv-search/worker.ko.js"' in ko
+    assert '"../assets/javascripts/cv-search/worker.en.js"' in en
+    article = (site_dir / "en" / "cityvoices" / "2014-1" / "seoul-congress-2013" / "index.html").read_text("utf-8")
+    assert '"../../../../assets/javascripts/cv-search/worker.en.js"' in article
+
+
+def test_query_set_is_well_formed():
+    from cityvoices.bench.search import load_queries
+
+    qs = load_queries()
+    ko = [q for q in qs if q["lang"] == "ko"]
+    en = [q for q in qs if q["lang"] == "en"]
+    assert len(ko) >= 60 and len(en) >= 30
+    kinds = {q["kind"] for q in ko}
+    assert {"particle", "compound-part", "compound-whole", "spacing", "loanword", "name", "latin"} <= kinds
+    assert {"inflection", "typo", "prefix"} <= {q["kind"] for q in en}
+    for q in qs:
+        for page, sections in q["expect"].items():
+            assert page.endswith("/") and page.startswith("en/") == (q["lang"] == "en"), q
+            assert isinstance(sections, list) and sections, q
