@@ -61,8 +61,11 @@ def run(args: argparse.Namespace) -> int:
     sources = runner.read_sources(settings.docs_dir)
     result = runner.build_pdfs(sources, settings, out, cache_dir=args.cache_dir, workers=args.jobs,
                                progress=True if args.progress else None, only=only)
-    for problem in result.problems:
+    for problem in dict.fromkeys(result.problems):
         print(problem.format(), file=sys.stderr)
+    for name in result.failed:
+        kept = " (the earlier version is kept)" if (out / name).exists() else ""
+        print(f"{out / name}: error: not made{kept} [pdf-not-made]", file=sys.stderr)
     if not args.quiet:
         pages = sum(result.pages.values())
         print(f"{len(result.made)} PDF(s) made, {len(result.cached)} unchanged (cache), "

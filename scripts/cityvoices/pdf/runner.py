@@ -371,14 +371,16 @@ def build_pdfs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: 
         result.seconds[job.name] = res["seconds"]
         if "error" in res:
             result.failed.append(job.name)
-            result.problems.append(Problem(job.sources[0], 0, "pdf-failed",
+            result.problems.append(Problem(job.where, 0, "pdf-failed",
                                            f"{job.name}: WeasyPrint failed: {res['error']}", "error"))
             continue
         bad = False
         for level, message in res["messages"]:
             severity, code = _classify(message)
             bad = bad or severity == "error"
-            result.problems.append(Problem(job.sources[0], 0, code, f"{job.name}: {message}", severity))
+            # WeasyPrint does not say which article of a combined PDF a
+            # message comes from: name all of its files
+            result.problems.append(Problem(job.where, 0, code, f"{job.name}: {message}", severity))
         if bad:
             result.failed.append(job.name)
             (cache / f"{job.digest}.pdf").unlink(missing_ok=True)
