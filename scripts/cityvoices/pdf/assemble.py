@@ -254,8 +254,10 @@ def keep_korean_words(fragment: str) -> str:
                     out.append(WJ)
                 out.append(ch)
             new = "".join(out)
-            if v and start > 0 and inside_hangul[start]:
+            if start > 0 and inside_hangul[start]:
                 new = WJ + new  # a word continues from the previous slot
+            if inside_hangul[start + len(v)]:
+                new = new + WJ  # ... or into the next one (maybe past a footnote call)
             setattr(el, attr, new)
     return _serialize(root)
 
