@@ -78,6 +78,11 @@ def on_post_build(config: Any, **_: Any) -> None:
 
     # Keep no full index: neither this language's copy nor the combined one.
     entries.clear()
+    # Offline copies (file://): Material loads search/search_index.js there
+    # instead of the JSON; it needs only the config (for ?h= highlighting).
+    stub = {"config": {k: plugin.config[k] for k in ("lang", "separator", "pipeline")}, "docs": []}
+    textio.atomic_write(root / "search" / "search_index.js",
+                        search_index.offline_stub(stub).encode("utf-8"))
     own = Path(config.site_dir) / "search" / "search_index.json"
     if own.exists() and Path(config.site_dir) != root:
         os.remove(own)

@@ -148,3 +148,9 @@ def build_index(sections: list[Section], lang: str) -> dict[str, str]:
 def worker_script(lang: str, analyzer_js: str, worker_js: str) -> str:
     """The per-language worker: its language, then the shared code."""
     return f"self.CV_LANG={json.dumps(lang)};\n{analyzer_js}\n;{worker_js}"
+
+
+def offline_stub(index: dict) -> str:
+    """``search/search_index.js`` for file:// copies, as Material's offline
+    plugin writes it (a global ``__index``)."""
+    return "var __index = " + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n"

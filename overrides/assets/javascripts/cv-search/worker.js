@@ -152,6 +152,8 @@
   }
 
   async function search(query) {
+    /* Material queries "" when the search opens: nothing to load yet */
+    if (!/[0-9A-Za-z가-힣]/.test(query)) return { items: [] }
     if (!state.meta) await load(["meta"])
     var groups = A.queryTerms(state.meta.rules, query).filter(function (g) {
       return g.kind === "ko" || g.raw.length >= 2
@@ -227,8 +229,12 @@
       case SETUP:
         return { type: READY }
       case QUERY:
+        /* A query may wait for shards while the reader types on: answer
+         * only the latest, or an older answer could land last */
+        var seq = ++latest
         try {
-          return { type: RESULT, data: await search(message.data) }
+          var data = await search(message.data)
+          return seq === latest ? { type: RESULT, data: data } : null
         } catch (err) {
           console.warn("CityVoices search failed", err)
           return { type: RESULT, data: { items: [] } }
@@ -238,7 +244,9 @@
     }
   }
 
+  var latest = 0
   addEventListener("message", async function (ev) {
-    postMessage(await handler(ev.data))
+    var reply = await handler(ev.data)
+    if (reply) postMessage(reply)
   })
 })()
