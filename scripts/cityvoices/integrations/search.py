@@ -65,12 +65,19 @@ def on_post_build(config: Any, **_: Any) -> None:
 
     root = _root_site_dir(config, lang)
     assets = root / ASSETS
+    # Hundreds of small files: written into a fresh folder that then
+    # replaces the old one (one rename), not one fsync'd file at a time.
     out = assets / lang
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
+    new = assets / f".{lang}.new-{os.getpid()}"
+    shutil.rmtree(new, ignore_errors=True)
+    new.mkdir(parents=True)
     for name, text in files.items():
-        textio.atomic_write(out / name, text.encode("utf-8"))
+        (new / name).write_text(text, encoding="utf-8")
+    old = assets / f".{lang}.old-{os.getpid()}"
+    if out.exists():
+        os.replace(out, old)
+    os.replace(new, out)
+    shutil.rmtree(old, ignore_errors=True)
     worker = search_index.worker_script(
         lang, (assets / "analyze.js").read_text(encoding="utf-8"),
         (assets / "worker.js").read_text(encoding="utf-8"))

@@ -73,10 +73,17 @@ def normalize(text: str) -> str:
     return RE_APOS.sub("", text)
 
 
+_KO_BY_LEN = {n: frozenset(s for s in KO_SUFFIXES if len(s) == n) for n in {len(s) for s in KO_SUFFIXES}}
+_KO_LENGTHS = sorted(_KO_BY_LEN, reverse=True)
+
+
 def ko_stem(token: str) -> str:
-    for suf in KO_SUFFIXES:
-        if token.endswith(suf) and len(token) - len(suf) >= 2:
-            return token[: -len(suf)]
+    # the longest suffix in KO_SUFFIXES that leaves two syllables (the same
+    # as trying KO_SUFFIXES in order, as analyze.js does; a set per length
+    # because this runs for every Hangul word of the site)
+    for n in _KO_LENGTHS:
+        if len(token) - n >= 2 and token[-n:] in _KO_BY_LEN[n]:
+            return token[:-n]
     return token
 
 
