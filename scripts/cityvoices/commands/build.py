@@ -256,6 +256,9 @@ def build_parallel(config_file: str, site_dir: str | None, *, strict: bool = Fal
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     stats["seconds"] = round(time.perf_counter() - t0, 3)
+    import resource
+
+    stats["self_max_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     stats["max_rss_bytes_sum"] = sum(p["max_rss_bytes"] for p in stats["processes"].values())
     if stats_out is not None:
         stats_out.update(stats)
