@@ -100,9 +100,12 @@
         var s = factor * weight(idf, p[1])
         if (!(p[0] in scores) || scores[p[0]] < s) scores[p[0]] = s
       })
-      matched.push(factor === 0.9 ? raw : term)
+      matched.push([factor, plist.length, factor === 0.9 ? raw : term])
     })
-    return { scores: scores, matched: matched }
+    /* highlight the best few forms only: a short prefix can match hundreds */
+    matched.sort(function (a, b) { return b[0] - a[0] || b[1] - a[1] })
+    matched = matched.slice(0, 8).map(function (m) { return m[2] })
+    return { scores: scores, matched: matched.filter(function (t, i) { return matched.indexOf(t) === i }) }
   }
 
   function chunkOf(doc) { return lastAtOrBefore(state.meta.chunks, doc) }
