@@ -21,6 +21,15 @@
     ? document.querySelector("script[src]").src
     : self.location.href
   var base = new URL(self.CV_LANG + "/", here).href
+  /* From file:// a folder URL does not open its index.html: point results at the file. */
+  var onFile = here.indexOf("file:") === 0
+  function pageHref(loc) {
+    if (!onFile) return loc
+    var m = /^([^#?]*)(.*)$/.exec(loc)
+    var path = m[1]
+    if (path === "" || path.charAt(path.length - 1) === "/") path += "index.html"
+    return path + m[2]
+  }
 
   self.cvSearch = function (kind, id, data) {
     if (kind === "meta") {
@@ -214,7 +223,7 @@
     function item(d, score) {
       var rec = record(d)
       return {
-        location: rec[0], title: hl(rec[1]), text: hl(rec[2]),
+        location: pageHref(rec[0]), title: hl(rec[1]), text: hl(rec[2]),
         score: score, terms: terms
       }
     }
