@@ -33,7 +33,7 @@ import lxml.html
 from lxml import etree
 
 from cityvoices import frontmatter, i18n
-from cityvoices.catalog import page_url, publication_key
+from cityvoices.catalog import page_url
 
 WJ = "\u2060"
 HANGUL_RE = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")

@@ -244,7 +244,21 @@ def _work(job: dict[str, Any]) -> dict[str, Any]:
         return {"name": job["name"], "error": f"{type(exc).__name__}: {exc}", "seconds": time.perf_counter() - started}
     tmp = Path(job["cache"])
     textio.atomic_write(tmp, data)
-    return {"name": job["name"], "pages": pages, "messages": messages, "seconds": time.perf_counter() - started}
+    return {"name": job["name"], "pages": pages, "messages": messages, "seconds": time.perf_counter() - started,
+            "peak_rss": peak_rss()}
+
+
+def peak_rss() -> int:
+    """High-water RSS of this process (Linux VmHWM; 0 elsewhere).  Unlike
+    ``ru_maxrss`` it is not inherited from the parent across fork/exec."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 # --------------------------------------------------------------------------
@@ -270,6 +284,7 @@ class Result:
     problems: list[Problem] = field(default_factory=list)
     pages: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    peak_rss: int = 0  # largest high-water RSS of a rendering process
 
     @property
     def exit_code(self) -> int:
@@ -344,6 +359,9 @@ def build_pdfs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: 
             todo.append(job)
     show = progress if progress is not None else sys.stderr.isatty()
     nworkers = max(1, min(workers or (os.cpu_count() or 1), len(todo) or 1))
+    # longest first (issues, bilingual editions), so no worker is left with a
+    # long job at the end while the others idle
+    todo.sort(key=lambda j: len(j.html), reverse=True)
     payloads = [{"name": j.name, "html": j.html, "cache": str(cache / f"{j.digest}.pdf")} for j in todo]
     by_name = {j.name: j for j in todo}
     results: list[dict[str, Any]] = []
@@ -369,6 +387,7 @@ def build_pdfs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: 
     for res in sorted(results, key=lambda r: r["name"]):
         job = by_name[res["name"]]
         result.seconds[job.name] = res["seconds"]
+        result.peak_rss = max(result.peak_rss, res.get("peak_rss", 0))
         if "error" in res:
             result.failed.append(job.name)
             result.problems.append(Problem(job.where, 0, "pdf-failed",
@@ -399,7 +418,20 @@ def build_pdfs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: 
         if job.name in result.cached and job.name not in manifest:
             manifest[job.name] = {"digest": job.digest, "pages": 0}
     textio.atomic_write(_manifest_path(cache), json.dumps(manifest, indent=1, sort_keys=True).encode())
+    if only is None:
+        _prune(cache, {j.digest for j in jobs} | {m.get("digest") for m in manifest.values()})
     return result
+
+
+#: Cached PDFs that no current PDF uses are deleted after this many days.
+PRUNE_DAYS = 14
+
+
+def _prune(cache: Path, keep: set[str]) -> None:
+    limit = time.time() - PRUNE_DAYS * 86400
+    for path in cache.glob("*.pdf"):
+        if path.stem not in keep and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
 
 
 def read_sources(docs_dir: Path) -> list[tuple[str, str]]:
