@@ -46,7 +46,7 @@ FIELDS: dict[str, str] = {
 }
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available
     """SafeLoader that keeps an impossible date (2013-13-01) as text, so the
     schema check can name the field instead of the YAML library crashing."""
 
