@@ -32,17 +32,18 @@ def content_lang(page: Any) -> str | None:
     return parts[1] if parts else None
 
 
-def read_sources(docs_dir: str) -> list[tuple[str, str]]:
+def read_sources(docs_dir: str) -> tuple[tuple[str, str], ...]:
     """All ``*.ko.md``/``*.en.md`` under ``docs_dir`` as ``(src_uri, text)``.
 
     Cached on (path, size, mtime) so that the second language build, and
     rebuilds under ``mkdocs serve``, reuse what did not change.  The listing
     itself is a snapshot taken once per build (:func:`new_build` drops it, at
     ``on_pre_build``): the hooks ask for the sources on every page, and
-    walking the tree each time made a build grow with N²."""
+    walking the tree each time made a build grow with N².  The same tuple
+    object is returned until the next build, so callers can cache on it."""
     snap = _cache.get("snapshot")
     if snap is not None and snap[0] == docs_dir:
-        return list(snap[1])
+        return snap[1]
     root = Path(docs_dir)
     cache: dict[str, tuple[tuple[int, int], str]] = _cache.setdefault("sources", {})
     out = []
@@ -68,8 +69,9 @@ def read_sources(docs_dir: str) -> list[tuple[str, str]]:
     for rel in list(cache):
         if rel not in seen:
             del cache[rel]
-    _cache["snapshot"] = (docs_dir, tuple(out))
-    return out
+    snapshot = tuple(out)
+    _cache["snapshot"] = (docs_dir, snapshot)
+    return snapshot
 
 
 def new_build() -> None:
