@@ -42,12 +42,14 @@ case "$mode" in
   build)
     apt_install "${APT_RUNTIME[@]}"
     pip_install requirements.txt
-    python3 -m mkdocs build --strict "$@"
+    # both languages in parallel processes, PDFs included (CV_PDF=0 skips them)
+    python3 -m cityvoices build --strict "$@"
     ;;
   serve)
     apt_install "${APT_RUNTIME[@]}"
     pip_install requirements.txt
-    exec python3 -m mkdocs serve "$@"
+    # a saved file re-renders only its own pages, then the browser reloads
+    exec python3 -m cityvoices serve "$@"
     ;;
   test)
     apt_install "${APT_RUNTIME[@]}" "${APT_TEST[@]}"
