@@ -32,6 +32,8 @@ CSS_FILES = ("print.css",)
 REQUIRED_FONTS = ("Noto Serif CJK KR", "Noto Sans CJK KR")
 #: Bump when the output changes in a way the hashed inputs cannot see.
 FORMAT = "1"
+#: Jobs per worker process before it is replaced (see build_pdfs).
+BATCH = 40
 
 
 def css_text() -> str:
@@ -375,13 +377,19 @@ def build_pdfs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: 
             if bar:
                 bar.update(1)
     else:
+        import weasyprint  # noqa: F401 - imported once here, inherited by the forked workers
+
         ctx = multiprocessing.get_context("fork")
-        with cf.ProcessPoolExecutor(max_workers=nworkers, mp_context=ctx) as pool:
-            futures = [pool.submit(_work, p) for p in payloads]
-            for fut in cf.as_completed(futures):
-                results.append(fut.result())
-                if bar:
-                    bar.update(1)
+        # A fresh pool every BATCH jobs per worker bounds each worker's memory
+        # (WeasyPrint's caches grow with every document it lays out).
+        step = BATCH * nworkers
+        for start in range(0, len(payloads), step):
+            with cf.ProcessPoolExecutor(max_workers=nworkers, mp_context=ctx) as pool:
+                futures = [pool.submit(_work, p) for p in payloads[start:start + step]]
+                for fut in cf.as_completed(futures):
+                    results.append(fut.result())
+                    if bar:
+                        bar.update(1)
     if bar:
         bar.close()
     for res in sorted(results, key=lambda r: r["name"]):
