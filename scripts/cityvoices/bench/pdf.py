@@ -145,8 +145,7 @@ def run(args: argparse.Namespace) -> int:
                     pages += sum(result.pages.values())
                     made += len(result.made)
                 failed += result.failed
-                if n > 1:
-                    child_peak = max(child_peak, result.peak_rss)
+                child_peak = max(child_peak, result.peak_rss)
             print(f"round {r + 1}/{ROUNDS}: " + ", ".join(f"{n} worker(s) {full[n]:.1f} s" for n in workers),
                   flush=True)
         last = max(workers)
@@ -201,9 +200,8 @@ def run(args: argparse.Namespace) -> int:
         f"| largest synthetic issue ({len(synthetic_issue.sources)} articles) | {big_seconds:.2f} s, "
         f"{big_pages} pages | |",
         f"| peak memory, one whole issue 2014-1 in a fresh process (max RSS) | {issue_peak / 1e6:.0f} MB | |",
-        f"| peak memory, largest worker over the {last}-worker full run (max RSS) | {child_peak / 1e6:.0f} MB | |",
-        f"| peak memory, main process after rendering everything in-process (1 worker) | "
-        f"{self_peak / 1e6:.0f} MB | |",
+        f"| peak memory, largest worker process over the full runs (max RSS) | {child_peak / 1e6:.0f} MB | |",
+        f"| peak memory, main process (max RSS) | {self_peak / 1e6:.0f} MB | |",
         f"| load average (1 min) at the end, 2 cores | {load:.1f} | |",
     ]
     text = "\n".join([

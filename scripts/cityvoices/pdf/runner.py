@@ -371,7 +371,7 @@ def build_pdfs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: 
     if todo and show:
         from tqdm import tqdm
         bar = tqdm(total=len(todo), file=sys.stderr, unit="pdf", desc="PDF", leave=False)
-    if nworkers == 1:
+    if len(payloads) <= 1:  # one PDF: no process to start
         for payload in payloads:
             results.append(_work(payload))
             if bar:
@@ -380,8 +380,9 @@ def build_pdfs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: 
         import weasyprint  # noqa: F401 - imported once here, inherited by the forked workers
 
         ctx = multiprocessing.get_context("fork")
-        # A fresh pool every BATCH jobs per worker bounds each worker's memory
-        # (WeasyPrint's caches grow with every document it lays out).
+        # Worker processes even for one job stream: the caller's memory stays
+        # small, and a fresh pool every BATCH jobs per worker bounds each
+        # worker's (WeasyPrint's caches grow with every document it lays out).
         step = BATCH * nworkers
         for start in range(0, len(payloads), step):
             with cf.ProcessPoolExecutor(max_workers=nworkers, mp_context=ctx) as pool:
