@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, SEED_ARTICLE
 
 from cityvoices.pdf import assemble, runner
+from cityvoices import i18n
 
 pytestmark = pytest.mark.pdf
 
@@ -175,7 +176,8 @@ def test_no_korean_word_is_split_across_lines(pdfs, site_dir):
         junk.decompose()
     words = set(article.get_text(" ").split()) | _svg_words(SEED_DIR)
     # the PDF's own furniture (language divider, colophon)
-    words.update(w for table in assemble.LABELS.values() for text in table.values() for w in text.split())
+    words.update(w for table in i18n.LABELS.values() for key, text in table.items() if key.startswith("pdf.")
+                 for w in text.split())
     # a footnote call is glued to its word in the PDF ("위치한다1."); the site
     # renders it the same way inside the <p>, so join the <sup> texts in
     for p in article.find_all(["p", "li", "td", "th", "h1", "h2", "h3"]):

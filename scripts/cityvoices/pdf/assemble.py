@@ -33,6 +33,7 @@ import lxml.html
 from lxml import etree
 
 from cityvoices import frontmatter, i18n
+from cityvoices.listing import relative_url
 from cityvoices.catalog import page_url
 
 WJ = "\u2060"
@@ -40,22 +41,6 @@ HANGUL_RE = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 TOKEN_RE = re.compile(r"\S+")
 #: Elements whose text is laid out in lines (where Korean words must not break).
 SKIP_TEXT = {"pre", "code", "script", "style", "kbd", "samp", "svg", "math"}
-
-#: Labels the PDFs need beyond i18n.LABELS (private until the lead adds them).
-LABELS = {
-    "ko": {"contents": "차례", "page": "쪽", "korean": "한국어", "english": "English",
-           "bilingual": "한영 대역", "issue_title": "시티보이스 {issue}호", "magazine": "시티보이스",
-           "publisher": "시티넷 (CITYNET)", "online": "온라인판: {url}"},
-    "en": {"contents": "Contents", "page": "page", "korean": "한국어 (Korean)", "english": "English",
-           "bilingual": "Korean–English", "issue_title": "CityVoices {issue}", "magazine": "CityVoices",
-           "publisher": "CITYNET", "online": "Online edition: {url}"},
-}
-
-
-def label(lang: str, key: str, **kw: Any) -> str:
-    text = LABELS.get(lang, LABELS["en"])[key]
-    return text.format(**kw) if kw else text
-
 
 # --------------------------------------------------------------------------
 # File names (the URL scheme, identical for both language builds)
@@ -408,7 +393,7 @@ def document_html(doc: Document, css: str) -> str:
             out.append(_article(part, f"a{i}", level=1, running=part.title))
     elif doc.kind == "bilingual":
         for i, part in enumerate(doc.parts, 1):
-            heading = label(doc.lang, "korean" if part.lang == "ko" else "english")
+            heading = i18n.label(doc.lang, "pdf.korean" if part.lang == "ko" else "pdf.english")
             out.append(f'<section class="cv-language" lang="{part.lang}">'
                        f'<h1 class="cv-language-title" id="lang-{part.lang}" data-bookmark="{esc(heading)}">'
                        f'{esc(heading)}</h1>'
@@ -417,7 +402,7 @@ def document_html(doc: Document, css: str) -> str:
         for i, part in enumerate(doc.parts, 1):
             out.append(_article(part, f"a{i}", level=1, running=part.title))
     if doc.online_url:
-        out.append(f'<p class="cv-colophon">{esc(label(doc.lang, "online", url=doc.online_url))}</p>')
+        out.append(f'<p class="cv-colophon">{esc(i18n.label(doc.lang, "pdf.online", url=doc.online_url))}</p>')
     out.append("</body></html>")
     return "".join(out)
 
@@ -426,10 +411,10 @@ def _cover(doc: Document) -> str:
     esc = _html.escape
     c = doc.cover
     return ('<section class="cv-cover">'
-            f'<p class="cv-cover-magazine">{esc(label(doc.lang, "magazine"))}</p>'
+            f'<p class="cv-cover-magazine">{esc(i18n.label(doc.lang, "pdf.magazine"))}</p>'
             f'<h1 class="cv-cover-title">{esc(c.get("title", doc.title))}</h1>'
             + (f'<p class="cv-cover-date">{esc(c["date"])}</p>' if c.get("date") else "")
-            + f'<p class="cv-cover-publisher">{esc(label(doc.lang, "publisher"))}</p>'
+            + f'<p class="cv-cover-publisher">{esc(i18n.label(doc.lang, "pdf.publisher"))}</p>'
             "</section>")
 
 
@@ -442,7 +427,7 @@ def _contents(doc: Document) -> str:
                      f'{esc(part.title)}</span>'
                      + (f'<span class="cv-toc-authors">{esc(authors)}</span>' if authors else "")
                      + "</a></li>")
-    return (f'<nav class="cv-contents"><h1 class="cv-contents-title" data-bookmark="{esc(label(doc.lang, "contents"))}">{esc(label(doc.lang, "contents"))}</h1>'
+    return (f'<nav class="cv-contents"><h1 class="cv-contents-title" data-bookmark="{esc(i18n.label(doc.lang, "pdf.contents"))}">{esc(i18n.label(doc.lang, "pdf.contents"))}</h1>'
             f'<ol>{"".join(items)}</ol></nav>')
 
 
@@ -473,7 +458,7 @@ def bilingual_document(parts: list[Part], *, online_url: str = "") -> Document:
 
 def issue_document(issue: str, lang: str, parts: list[Part], *, issue_title: str | None = None,
                    date_text: str = "", online_url: str = "") -> Document:
-    title = label(lang, "issue_title", issue=issue_title or issue)
+    title = i18n.label(lang, "pdf.issue_title", issue=issue_title or issue)
     return Document(
         title=title, lang=lang, kind="issue", parts=parts,
         authors=[a for p in parts for a in _authors(p.meta)],
@@ -491,11 +476,6 @@ def _date(meta: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------
 # Site links
 
-def relative(target: str, base: str) -> str:
-    rel = posixpath.relpath("/" + target, "/" + (base if base.endswith("/") else posixpath.dirname(base)))
-    return rel
-
-
 def downloads_html(key: str, lang: str, page_url_: str, langs: Iterable[str]) -> str:
     """``<p class="cv-downloads">`` with this page's PDF and the bilingual one."""
     esc = _html.escape
@@ -504,11 +484,11 @@ def downloads_html(key: str, lang: str, page_url_: str, langs: Iterable[str]) ->
     own = lang if lang in langs else (langs[0] if langs else lang)
     labels = i18n.LABELS.get(lang, i18n.LABELS["en"])
     pdf_label = labels["pdf"] if own == lang else f"PDF ({i18n.LANG_IN[lang][own]})"
-    links.append(f'<a class="cv-pdf" href="{esc(relative(pdf_path(pdf_name(key, own)), page_url_))}" '
+    links.append(f'<a class="cv-pdf" href="{esc(relative_url(pdf_path(pdf_name(key, own)), page_url_))}" '
                  f'type="application/pdf" hreflang="{own}" download>{esc(pdf_label)}</a>')
     if len(langs) > 1:
         links.append(f'<a class="cv-pdf cv-pdf-bilingual" href="'
-                     f'{esc(relative(pdf_path(pdf_name(key, "bilingual")), page_url_))}" '
+                     f'{esc(relative_url(pdf_path(pdf_name(key, "bilingual")), page_url_))}" '
                      f'type="application/pdf" download>{esc(labels["pdf_bilingual"])}</a>')
     return '<p class="cv-downloads">' + " ".join(links) + "</p>"
 
@@ -516,7 +496,7 @@ def downloads_html(key: str, lang: str, page_url_: str, langs: Iterable[str]) ->
 def issue_link_html(issue: str, lang: str, page_url_: str) -> str:
     esc = _html.escape
     labels = i18n.LABELS.get(lang, i18n.LABELS["en"])
-    href = relative(pdf_path(issue_pdf_name(issue, lang)), page_url_)
+    href = relative_url(pdf_path(issue_pdf_name(issue, lang)), page_url_)
     return (f'<p class="cv-downloads cv-issue-pdf"><a class="cv-pdf" href="{esc(href)}" '
             f'type="application/pdf" download>{esc(labels["pdf_issue"])}</a></p>')
 
