@@ -44,6 +44,8 @@ case "$mode" in
     pip_install requirements.txt
     # both languages in parallel processes, PDFs included (CV_PDF=0 skips them)
     python3 -m cityvoices build --strict "$@"
+    # the offline copy readers download from the home page (site/downloads/)
+    python3 -m cityvoices offline
     ;;
   serve)
     apt_install "${APT_RUNTIME[@]}"

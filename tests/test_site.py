@@ -303,3 +303,12 @@ def test_navigation_does_not_list_publications(site_dir):
 def test_theme_strings_are_translated(ko, en):
     assert ko.select_one("input.md-search__input")["placeholder"] == "검색"
     assert en.select_one("input.md-search__input")["placeholder"] == "Search"
+
+
+def test_home_links_the_offline_copy_where_the_offline_command_writes_it(site_dir):
+    from cityvoices.commands import offline as offline_cmd
+
+    for rel, page_url in ((".", "http://x/"), ("en", "http://x/en/")):
+        link = soup(site_dir, rel).select_one("a.cv-offline")
+        assert link is not None and link.has_attr("download")
+        assert urlparse(urljoin(page_url, link["href"])).path == f"/downloads/{offline_cmd.ZIP_NAME}"
