@@ -95,3 +95,17 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def write_new_files(root: str | os.PathLike, files: dict[str, str]) -> list[Path]:
+    """Write UTF-8 ``files`` (paths relative to ``root``), all or none: if any
+    of them exists already, nothing is written and ``FileExistsError`` names it."""
+    root = Path(root)
+    for rel in files:
+        if (root / rel).exists():
+            raise FileExistsError(f"{root / rel} already exists; nothing was written")
+    written = []
+    for rel, text in files.items():
+        atomic_write(root / rel, text.encode("utf-8"))
+        written.append(root / rel)
+    return written

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import sys
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -71,15 +70,13 @@ def run(args: argparse.Namespace) -> int:
         result = normalize_text(text, rel, lang)
         problems.extend(result.problems)
         files[rel] = result.text
-    docs = Path(args.docs)
     if not args.dry_run:
-        existing = [rel for rel in files if (docs / rel).exists()]
-        if existing:
-            print(f"cityvoices import: {docs / existing[0]} already exists; nothing was written", file=sys.stderr)
+        try:
+            for path in textio.write_new_files(args.docs, files):
+                print(path)
+        except FileExistsError as exc:
+            print(f"cityvoices import: {exc}", file=sys.stderr)
             return EXIT_ERROR
-        for rel, text in files.items():
-            textio.atomic_write(docs / rel, text.encode("utf-8"))
-            print(docs / rel)
     else:
         for rel, text in files.items():
             print(f"===== {rel}\n{text}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import sys
-from pathlib import Path
 from typing import Any
 
 from cityvoices import scaffold, textio
@@ -38,12 +37,10 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"cityvoices new: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    docs = Path(args.docs)
-    existing = [rel for rel in files if (docs / rel).exists()]
-    if existing:
-        print(f"cityvoices new: {docs / existing[0]} already exists; nothing was written", file=sys.stderr)
+    try:
+        for path in textio.write_new_files(args.docs, files):
+            print(path)
+    except FileExistsError as exc:
+        print(f"cityvoices new: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    for rel, text in files.items():
-        textio.atomic_write(docs / rel, text.encode("utf-8"))
-        print(docs / rel)
     return EXIT_CLEAN
