@@ -60,7 +60,7 @@ def test_navigation_images_and_english_tree_from_file_urls(offline_site, browser
         # top tab to the magazine, then the article, through the page's own links
         page.click("a.md-tabs__link[href$='cityvoices/index.html']")
         page.wait_for_url("**/cityvoices/index.html")
-        page.click(f"a.cv-item-title[href*='seoul-congress-2013']")
+        page.click("a.cv-item-title[href*='seoul-congress-2013']")
         page.wait_for_url(f"**/{SEED_ARTICLE}/index.html")
         assert page.locator("h1").first.inner_text().startswith("시티넷 서울 총회")
         images = page.eval_on_selector_all("article img", "els => els.map(e => e.naturalWidth)")

@@ -65,7 +65,7 @@ def test_footnote_bodies_are_their_own_words():
     # the call is glued to 도시 and 에: joiners around it, but no joiner between
     # the body's words and the paragraph's
     assert root.find("p").text.endswith(f"도{WJ}시{WJ}")
-    assert note.text == f"첫 "
+    assert note.text == "첫 "
     assert note.tail.startswith(f"{WJ}에 ")
 
 

@@ -4,7 +4,6 @@ translation, checked in the HTML, the sitemap and in Chromium."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest

@@ -27,7 +27,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import html as _html
-import posixpath
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, replace

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from cityvoices import parallel, textio
-from cityvoices.problems import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, CityVoicesError, Problem
+from cityvoices.problems import EXIT_CLEAN, EXIT_FINDINGS, CityVoicesError, Problem
 
 
 def register(subparsers: Any) -> None:
