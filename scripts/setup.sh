@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 mode="${1:-build}"
 shift || true
 
-APT_RUNTIME=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig)
+APT_RUNTIME=(fonts-noto-cjk fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig)
 APT_TEST=(chromium poppler-utils)
 
 apt_install() {
