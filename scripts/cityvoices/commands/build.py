@@ -59,13 +59,18 @@ def add_build_arguments(p: argparse.ArgumentParser) -> None:
 def _setup_logging(quiet: bool) -> None:
     # What `mkdocs build` does: warnings and errors on stderr (and --strict
     # counts them inside mkdocs.commands.build.build).
+    # Quiet hides warnings from the screen only: the logger stays at WARNING,
+    # so that --strict still counts them (`mkdocs build -q --strict` raises
+    # the logger's level instead and lets warnings through unseen).
     logger = logging.getLogger("mkdocs")
-    if not any(getattr(h, "_cityvoices", False) for h in logger.handlers):
+    handler = next((h for h in logger.handlers if getattr(h, "_cityvoices", False)), None)
+    if handler is None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         handler._cityvoices = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
-    logger.setLevel(logging.ERROR if quiet else logging.WARNING)
+    handler.setLevel(logging.ERROR if quiet else logging.WARNING)
+    logger.setLevel(logging.WARNING)
     logger.propagate = False
 
 
