@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from cityvoices import bench, placeholder, synth
 
@@ -140,19 +141,24 @@ def _env() -> dict[str, str]:
     return env
 
 
-def run_stock(root: Path, site: Path) -> dict:
-    """``mkdocs build`` with the stock configuration, in one child process."""
+def _run_child(cmd: list[str], root: Path, what: str) -> tuple[float, Any]:
+    """Run ``cmd`` to completion; wall seconds and the child's rusage."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "stock.yml"),
-                             "-d", str(site)], cwd=root, env=_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=root, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = proc.stdout.read() if proc.stdout else b""
     _pid, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t0
     code = os.waitstatus_to_exitcode(status)
     proc.returncode = code
     if code != 0:
-        raise RuntimeError(f"stock build failed ({code}):\n{out.decode(errors='replace')[-3000:]}")
+        raise RuntimeError(f"{what} failed ({code}):\n{out.decode(errors='replace')[-3000:]}")
+    return seconds, usage
+
+
+def run_stock(root: Path, site: Path) -> dict:
+    """``mkdocs build`` with the stock configuration, in one child process."""
+    seconds, usage = _run_child([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "stock.yml"),
+                                 "-d", str(site)], root, "stock build")
     return {"seconds": seconds, "rss": usage.ru_maxrss * 1024}
 
 
@@ -164,15 +170,7 @@ def run_ours(root: Path, site: Path, strict: bool = False) -> dict:
            "-d", str(site), "--stats", str(stats)]
     if strict:
         cmd.append("--strict")
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=root, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    out = proc.stdout.read() if proc.stdout else b""
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t0
-    code = os.waitstatus_to_exitcode(status)
-    proc.returncode = code
-    if code != 0:
-        raise RuntimeError(f"cityvoices build failed ({code}):\n{out.decode(errors='replace')[-3000:]}")
+    seconds, _usage = _run_child(cmd, root, "cityvoices build")
     data = json.loads(stats.read_text(encoding="utf-8"))
     # the language processes overlap: add up their peaks and the wrapper's own
     # (wait4 on the wrapper would give only the largest of the tree)
