@@ -312,3 +312,19 @@ def test_home_links_the_offline_copy_where_the_offline_command_writes_it(site_di
         link = soup(site_dir, rel).select_one("a.cv-offline")
         assert link is not None and link.has_attr("download")
         assert urlparse(urljoin(page_url, link["href"])).path == f"/downloads/{offline_cmd.ZIP_NAME}"
+
+
+def test_every_page_has_one_h1_and_images_have_alt_text(site_dir):
+    """Basics of an accessibility audit on every built page of both languages."""
+    pages = 0
+    for path in site_dir.rglob("index.html"):
+        if "assets" in path.parts:
+            continue
+        article = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").select_one("article")
+        if article is None:
+            continue
+        pages += 1
+        rel = path.relative_to(site_dir).as_posix()
+        assert len(article.find_all("h1")) == 1, rel
+        assert all(img.get("alt") for img in article.find_all("img")), rel
+    assert pages >= 16
