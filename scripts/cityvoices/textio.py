@@ -97,6 +97,36 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
         raise
 
 
+def source_files(root: str | os.PathLike) -> list[tuple[str, Path]]:
+    """``(relative posix path, path)`` of every ``*.ko.md``/``*.en.md`` under
+    ``root``, sorted: the publication sources of a docs folder."""
+    from cityvoices.catalog import split_lang
+
+    root = Path(root)
+    out = []
+    for path in sorted(root.rglob("*.md")):
+        rel = path.relative_to(root).as_posix()
+        if split_lang(rel):
+            out.append((rel, path))
+    return out
+
+
+def read_source(path: str | os.PathLike, name: str) -> str:
+    """Text of a source file; a decoding error is reported under ``name``
+    (the path an editor knows, such as ``cityvoices/x/index.ko.md``)."""
+    try:
+        return read_text_file(path).text
+    except CityVoicesError as exc:
+        p = exc.problem
+        raise CityVoicesError(name, p.line, p.message, p.code) from None
+
+
+def read_sources(root: str | os.PathLike, prefix: str = "") -> list[tuple[str, str]]:
+    """``(relative path, text)`` of every source under ``root``; errors name
+    the file as ``prefix + relative path``."""
+    return [(rel, read_source(path, prefix + rel)) for rel, path in source_files(root)]
+
+
 def write_new_files(root: str | os.PathLike, files: dict[str, str]) -> list[Path]:
     """Write UTF-8 ``files`` (paths relative to ``root``), all or none: if any
     of them exists already, nothing is written and ``FileExistsError`` names it."""

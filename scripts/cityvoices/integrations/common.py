@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 from cityvoices import catalog as _catalog
 from cityvoices import i18n, textio
-from cityvoices.problems import CityVoicesError
 
 log = logging.getLogger("mkdocs.plugins.cityvoices")
 
@@ -44,26 +42,15 @@ def read_sources(docs_dir: str) -> tuple[tuple[str, str], ...]:
     snap = _cache.get("snapshot")
     if snap is not None and snap[0] == docs_dir:
         return snap[1]
-    root = Path(docs_dir)
     cache: dict[str, tuple[tuple[int, int], str]] = _cache.setdefault("sources", {})
     out = []
     seen = set()
-    for path in sorted(root.rglob("*.md")):
-        rel = path.relative_to(root).as_posix()
-        if not _catalog.split_lang(rel):
-            continue
+    for rel, path in textio.source_files(docs_dir):
         st = path.stat()
         sig = (st.st_size, st.st_mtime_ns)
         hit = cache.get(rel)
         if hit is None or hit[0] != sig:
-            try:
-                text = textio.read_text_file(path).text
-            except CityVoicesError as exc:
-                exc.problem = type(exc.problem)(rel, exc.problem.line, exc.problem.code,
-                                                exc.problem.message, "error")
-                raise
-            cache[rel] = (sig, text)
-            hit = cache[rel]
+            hit = cache[rel] = (sig, textio.read_source(path, rel))
         seen.add(rel)
         out.append((rel, hit[1]))
     for rel in list(cache):

@@ -444,16 +444,8 @@ def _prune(cache: Path, keep: set[str]) -> None:
 
 
 def read_sources(docs_dir: Path) -> list[tuple[str, str]]:
-    out = []
-    for path in sorted(docs_dir.rglob("*.md")):
-        rel = path.relative_to(docs_dir).as_posix()
-        if _catalog.split_lang(rel):
-            try:
-                out.append((rel, textio.read_text_file(path).text))
-            except CityVoicesError as exc:
-                p = exc.problem
-                raise CityVoicesError(f"docs/{rel}", p.line, p.message, p.code) from None
-    return out
+    """The docs folder's sources; errors name files as ``docs/…``."""
+    return textio.read_sources(docs_dir, "docs/")
 
 
 def enabled() -> bool:
