@@ -19,11 +19,6 @@ def current_lang(config: Any) -> str:
     return lang or str(config.theme.get("language") or i18n.DEFAULT_LANG)
 
 
-def page_lang(page: Any, config: Any) -> str:
-    """The language of the page being built (the build's language)."""
-    return current_lang(config)
-
-
 def content_lang(page: Any) -> str | None:
     """The language the page's source file is written in (from its suffix)."""
     parts = _catalog.split_lang(page.file.src_uri)
