@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SEED = SHARED / "seed" / "citynet-seoul-congress-2013.txt"
-CORPUS = SHARED / "corpus"
+FIXTURES = ROOT / "tests" / "fixtures"
+#: The seed article ships as package data (cityvoices.synth reads it too).
+SEED = ROOT / "scripts" / "cityvoices" / "data" / "seed" / "citynet-seoul-congress-2013.txt"
+#: Real parallel Markdown with its licences (see fixtures/corpus/PROVENANCE.md).
+CORPUS = FIXTURES / "corpus"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",

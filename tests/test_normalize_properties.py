@@ -9,18 +9,19 @@ multiset of words of the output equals that of the input once marker words
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import CORPUS as CORPUS_DIR
+from conftest import SEED as SEED_PATH
+
 from cityvoices import synth
 from cityvoices.normalize import content_words, normalize_text
 
-SHARED = Path("/work/shared")
-CORPUS = sorted((SHARED / "corpus").glob("*/*.md"))
-SEED_FILE = SHARED / "seed" / "citynet-seoul-congress-2013.txt"
+CORPUS = sorted(CORPUS_DIR.glob("*/*.md"))
+SEED_FILE = SEED_PATH
 SEED = synth.parse_seed(synth.load_seed())
 
 #: The only findings on the real corpus: the Korean ch08-03 numbers its
@@ -38,16 +39,11 @@ def check(text: str, path: str = "<text>"):
     return r
 
 
-needs_corpus = pytest.mark.skipif(not CORPUS, reason="shared corpus not available")
-
-
-@needs_corpus
 def test_corpus_has_16_pairs():
     names = {p.name.rsplit(".", 2)[0] + p.parent.name for p in CORPUS}
     assert len(CORPUS) == 32 and len(names) == 16
 
 
-@needs_corpus
 @pytest.mark.parametrize("path", CORPUS, ids=[f"{p.parent.name}/{p.name}" for p in CORPUS])
 def test_corpus_file_lossless_idempotent_no_false_alarms(path):
     r = check(path.read_text(encoding="utf-8"), str(path))
@@ -55,7 +51,6 @@ def test_corpus_file_lossless_idempotent_no_false_alarms(path):
     assert got == EXPECTED_CORPUS_PROBLEMS.get(path.name, [])
 
 
-@pytest.mark.skipif(not SEED_FILE.exists(), reason="seed not available")
 def test_seed_article_lossless_idempotent():
     text = SEED_FILE.read_text(encoding="utf-8")
     r = check(text, str(SEED_FILE))
