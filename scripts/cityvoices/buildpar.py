@@ -14,14 +14,19 @@ temporary folder, and merges the trees.  What each process writes:
   ``sitemap.xml``, ``404.html``).
 
 This module decides, file by file, where each merged file comes from and how
-the shared files are combined; nothing here touches the disk.
+the shared files are combined (pure functions); :func:`merge_trees` alone
+applies that plan to the folders, for ``cityvoices build`` and ``serve``.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable
 
 #: Root files written by every language build that must be combined, not picked.
@@ -168,3 +173,54 @@ def merge_sitemaps(sitemaps: list[str]) -> str:
     tail = first[end.start():] if end else "</urlset>\n"
     body = "".join(f"    {u}\n" for u in urls)
     return head + body + tail
+
+
+# -- applying the plan (the one function here that touches the disk) -----------------------
+
+def _tree(root: Path) -> dict[str, Path]:
+    out = {}
+    for dirpath, _dirs, files in os.walk(root):
+        for name in files:
+            path = Path(dirpath) / name
+            out[path.relative_to(root).as_posix()] = path
+    return out
+
+
+def _digest(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+def merge_trees(jobs: list[LangJob]) -> list[str]:
+    """Merge the language trees into the default language's folder (moving
+    files, no copies); the caller puts that folder in place.  Returns the
+    root files two builds wrote differently (kept: the default's)."""
+    from cityvoices import textio
+
+    default = next(j for j in jobs if j.default)
+    trees = {j.lang: _tree(Path(j.out_dir)) for j in jobs}
+    seen: dict[str, int] = {}
+    for tree in trees.values():
+        for rel in tree:
+            seen[rel] = seen.get(rel, 0) + 1
+    digests = {lang: {rel: (_digest(p) if seen[rel] > 1 else "") for rel, p in tree.items()}
+               for lang, tree in trees.items()}
+    plan = plan_merge(digests, default.lang)
+    root = Path(default.out_dir)
+    for rel, lang in plan.take.items():
+        if lang == default.lang:
+            continue
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(trees[lang][rel], target)
+    others = [j.lang for j in jobs if not j.default]
+    for rel in plan.combine:
+        texts = [trees[j.lang][rel].read_text(encoding="utf-8") for j in jobs if rel in trees[j.lang]]
+        if rel.endswith("search_index.json"):
+            merged = merge_search_index(texts, others)
+        else:
+            merged = merge_sitemaps(texts)
+        textio.atomic_write(root / rel, merged.encode("utf-8"))
+    for rel in plan.derived:
+        data = (root / DERIVED[rel]).read_bytes()
+        textio.atomic_write(root / rel, gzip.compress(data, mtime=0))
+    return plan.conflicts

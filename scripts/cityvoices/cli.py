@@ -13,7 +13,7 @@ import pkgutil
 import sys
 
 from cityvoices import __version__, commands
-from cityvoices.problems import EXIT_ERROR, CityVoicesError
+from cityvoices.problems import EXIT_ERROR, EXIT_INTERRUPTED, CityVoicesError, Problem
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +32,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _problem(exc: BaseException) -> Problem:
+    """A failure no command caught, as ``path:line: error: message [code]``
+    (a traceback is a bug: every command's I/O errors end up here)."""
+    if isinstance(exc, CityVoicesError):
+        return exc.problem
+    if isinstance(exc, UnicodeError):
+        where = getattr(exc, "filename", None) or "<input>"
+        return Problem(str(where), 0, "encoding", f"cannot decode or encode text: {exc}", "error")
+    if isinstance(exc, RecursionError):
+        return Problem("<input>", 0, "too-deep", "the input nests too deeply to be processed "
+                       "(a list or quote nested hundreds of levels?)", "error")
+    if isinstance(exc, OSError):
+        where = exc.filename or "<file>"
+        if exc.filename2:
+            where = f"{exc.filename} -> {exc.filename2}"
+        return Problem(str(where), 0, "os-error", exc.strerror or str(exc), "error")
+    raise exc
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -40,11 +59,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     try:
         return int(args.func(args) or 0)
-    except CityVoicesError as exc:
-        print(exc.problem.format(), file=sys.stderr)
+    except (CityVoicesError, OSError, RecursionError, UnicodeError) as exc:
+        print(_problem(exc).format(), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        return 130
+        # every command cleans up in its own `finally`; here only the exit code
+        print("cityvoices: error: interrupted [interrupted]", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 #: Exit codes shared by every subcommand.
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+#: Stopped by Ctrl-C (the shell's convention, 128 + SIGINT).
+EXIT_INTERRUPTED = 130
+
+SEVERITIES = ("error", "warning", "info")
+RE_FORMATTED = re.compile(r"^\S(?:.*?\S)?: (?:error|warning|info): .* \[[\w.-]+\]$")
 
 
 @dataclass(frozen=True, order=True)
@@ -28,6 +34,11 @@ class Problem:
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.severity}: {self.message} [{self.code}]"
+
+    @staticmethod
+    def looks_formatted(line: str) -> bool:
+        """Whether a printed line is already ``path[:line]: severity: message [code]``."""
+        return bool(RE_FORMATTED.match(line))
 
 
 class CityVoicesError(Exception):

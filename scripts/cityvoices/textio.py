@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cityvoices.problems import CityVoicesError
+from cityvoices.problems import CityVoicesError, Problem
+
+#: Written into every output folder we create; a folder without it that holds
+#: anything is never emptied or replaced by ``build -d``, ``offline --dir`` or ``pdf -o``.
+OUTPUT_MARKER = ".cityvoices-output"
 
 
 @dataclass(frozen=True)
@@ -74,20 +79,48 @@ def read_text_file(path: str | os.PathLike) -> TextFile:
     return decode(Path(path).read_bytes(), path)
 
 
+def display_path(path: str | os.PathLike) -> str:
+    """``path`` as a user pastes it: relative to the working folder when it
+    is inside it (``docs/x/index.ko.md``), else absolute."""
+    p = Path(os.path.abspath(path))
+    try:
+        return p.relative_to(Path.cwd()).as_posix() or "."
+    except ValueError:
+        return str(p)
+
+
+def _writable(st: os.stat_result) -> bool:
+    # by the mode bits, not os.access: root may write anything, but a file an
+    # editor made read-only is not ours to rewrite
+    return bool(st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+
+
 def atomic_write(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder."""
+    """Write ``data`` to ``path`` via a temporary file in the same folder.
+
+    A symlink is written through (its target is replaced; the link stays a
+    link).  A read-only file, or a file in a read-only folder, is refused
+    with a :class:`CityVoicesError` and left as it was."""
     path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        st = None
+    if st is not None and not _writable(st):
+        raise CityVoicesError(display_path(path), 0, "the file is read-only; it was not rewritten", "read-only")
+    if not _writable(path.parent.stat()):
+        raise CityVoicesError(display_path(path), 0, "its folder is read-only; the file was not written",
+                              "read-only")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(tmp, 0o644)
+        os.chmod(tmp, st.st_mode & 0o7777 if st is not None else 0o644)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -97,18 +130,106 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
         raise
 
 
-def source_files(root: str | os.PathLike) -> list[tuple[str, Path]]:
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def walk_docs(root: str | os.PathLike, prefix: str = "") -> tuple[list[tuple[str, Path]], list[Problem]]:
+    """Every file under ``root`` as ``(relative posix path, path)``, sorted,
+    and the symlinks that lead out of ``root`` (or loop), as problems named
+    ``prefix + relative path``.  Such links are neither followed nor listed:
+    nothing outside the docs folder is ever read into the site."""
+    root = Path(root)
+    real_root = os.path.realpath(root)
+    files: list[tuple[str, Path]] = []
+    problems: list[Problem] = []
+    seen_dirs = {real_root}
+
+    def refuse(rel: str, target: str, what: str) -> None:
+        problems.append(Problem(prefix + rel, 0, "symlink-outside",
+                                f"{what} is a symlink to {target}, outside the docs folder; it is not "
+                                "published (copy the file into the docs folder instead)", "error"))
+
+    for dirpath, dirs, names in os.walk(root, followlinks=True):
+        here = Path(dirpath)
+        keep = []
+        for d in sorted(dirs):
+            full = here / d
+            real = os.path.realpath(full)
+            rel = full.relative_to(root).as_posix()
+            if not _inside(real, real_root):
+                refuse(rel, real, "the folder")
+            elif full.is_symlink() and real in seen_dirs:
+                problems.append(Problem(prefix + rel, 0, "symlink-loop",
+                                        "the folder is a symlink to a folder already listed; it is skipped",
+                                        "warning"))
+            else:
+                seen_dirs.add(real)
+                keep.append(d)
+        dirs[:] = keep
+        for name in names:
+            full = here / name
+            rel = full.relative_to(root).as_posix()
+            if full.is_symlink():
+                real = os.path.realpath(full)
+                if not _inside(real, real_root):
+                    refuse(rel, real, "the file")
+                    continue
+            files.append((rel, full))
+    files.sort()
+    return files, problems
+
+
+def source_files(root: str | os.PathLike, prefix: str = "") -> list[tuple[str, Path]]:
     """``(relative posix path, path)`` of every ``*.ko.md``/``*.en.md`` under
-    ``root``, sorted: the publication sources of a docs folder."""
+    ``root``, sorted: the publication sources of a docs folder.  A symlink
+    leading out of ``root`` is a :class:`CityVoicesError` naming it."""
     from cityvoices.catalog import split_lang
 
-    root = Path(root)
-    out = []
-    for path in sorted(root.rglob("*.md")):
-        rel = path.relative_to(root).as_posix()
-        if split_lang(rel):
-            out.append((rel, path))
-    return out
+    files, problems = walk_docs(root, prefix)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        p = errors[0]
+        raise CityVoicesError(p.path, p.line, p.message, p.code)
+    return [(rel, path) for rel, path in files if rel.endswith(".md") and split_lang(rel)]
+
+
+# -- output folders ----------------------------------------------------------------------------
+
+def check_output_dir(path: str | os.PathLike, *, protect: tuple[str | os.PathLike, ...] = ()) -> None:
+    """Refuse (:class:`CityVoicesError`) to write into a folder that holds
+    anything we did not write there: it must be missing, empty, carry our
+    :data:`OUTPUT_MARKER`, or be a folder inside one that does.  ``protect``
+    (the docs folder, mkdocs.yml) may never be inside it."""
+    path = Path(path)
+    shown = display_path(path)
+    real = os.path.realpath(path)
+    for p in protect:
+        if _inside(os.path.realpath(p), real):
+            raise CityVoicesError(shown, 0, f"the output folder would hold {display_path(p)}; choose another "
+                                  "folder (nothing was written)", "output-not-ours")
+    if not path.exists() and not path.is_symlink():
+        return
+    if not path.is_dir():
+        raise CityVoicesError(shown, 0, "exists and is not a folder; nothing was written", "output-not-ours")
+    if (path / OUTPUT_MARKER).is_file() or (path.parent / OUTPUT_MARKER).is_file():
+        return
+    entries = sorted(os.listdir(path))
+    if entries:
+        named = ", ".join(entries[:3]) + (", …" if len(entries) > 3 else "")
+        raise CityVoicesError(shown, 0, f"the folder holds files cityvoices did not write ({named}); nothing "
+                              f"was written. Choose an empty or new folder, or, if it is meant for this "
+                              f"output (a gh-pages worktree), add an empty {OUTPUT_MARKER} file to it",
+                              "output-not-ours")
+
+
+def mark_output_dir(path: str | os.PathLike) -> None:
+    """Write our marker into an output folder (see :func:`check_output_dir`)."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    marker = path / OUTPUT_MARKER
+    if not marker.is_file():
+        marker.write_text("Written by cityvoices: this folder is replaced by every build.\n", encoding="utf-8")
 
 
 def read_source(path: str | os.PathLike, name: str) -> str:
@@ -119,12 +240,14 @@ def read_source(path: str | os.PathLike, name: str) -> str:
     except CityVoicesError as exc:
         p = exc.problem
         raise CityVoicesError(name, p.line, p.message, p.code) from None
+    except OSError as exc:
+        raise CityVoicesError(name, 0, f"cannot read the file: {exc.strerror or exc}", "unreadable") from None
 
 
 def read_sources(root: str | os.PathLike, prefix: str = "") -> list[tuple[str, str]]:
     """``(relative path, text)`` of every source under ``root``; errors name
     the file as ``prefix + relative path``."""
-    return [(rel, read_source(path, prefix + rel)) for rel, path in source_files(root)]
+    return [(rel, read_source(path, prefix + rel)) for rel, path in source_files(root, prefix)]
 
 
 def write_new_files(root: str | os.PathLike, files: dict[str, str]) -> list[Path]:

@@ -1,33 +1,36 @@
 """``cityvoices build``: the site, with each language built in its own process.
 
 mkdocs-static-i18n builds the languages one after another in one process.
-Here every language is built by its own MkDocs process into a temporary
-folder next to the site folder (the same MkDocs, plugins, hooks and
-configuration; only the language differs), and the trees are merged and
-swapped into place, so a failed build leaves the previous site untouched.
-The shared root files (search index, sitemap) are combined as the serial
-build would (:mod:`cityvoices.buildpar`).
+Here every language is built by its own process into a temporary folder next
+to the site folder (the same MkDocs, plugins, hooks and configuration; only
+the language differs), and the trees are merged (:mod:`cityvoices.buildpar`),
+links to PDFs that could not be made are taken out, the offline copy is made
+(``extra.cityvoices.offline``), and the result is put in place: a failed
+build leaves the previous site untouched.
 
-``--serial`` runs the plain ``mkdocs build`` instead (same output).
+The site folder is ours only if it is new, empty or carries our marker
+(``.cityvoices-output``); its dotfiles (``.git``, ``.nojekyll``) are kept, as
+``mkdocs build -d`` keeps them.  ``--serial`` builds every language in this
+process instead (same output).  The MkDocs side is
+:mod:`cityvoices.integrations.engine`.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
-import hashlib
+import ctypes
 import json
-import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from cityvoices import buildpar, textio
-from cityvoices.problems import EXIT_CLEAN, EXIT_ERROR
+from cityvoices import buildpar, settings as _settings, textio
+from cityvoices.problems import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, CityVoicesError, Problem
 
 SCRIPTS = str(Path(__file__).resolve().parents[2])
 
@@ -37,9 +40,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "build", help="build the site, languages in parallel",
         description="Build the site with MkDocs, one process per language, and merge the result "
                     "into the site folder (replaced only when every language built). "
-                    "Exit codes: 0 built, 2 the build failed (nothing replaced).")
+                    "Exit codes: 0 built, 1 built with warnings under --strict is 2, "
+                    "2 the build failed (nothing replaced) or a PDF could not be made.")
     add_build_arguments(p)
     p.set_defaults(func=run)
+
+
+def add_feature_arguments(p: argparse.ArgumentParser) -> None:
+    """``--no-pdf``, ``--no-search``, ``--no-offline``: this run's overrides
+    of ``extra.cityvoices`` in mkdocs.yml."""
+    for name, (_default, what) in _settings.FEATURES.items():
+        p.add_argument(f"--no-{name}", dest=f"no_{name}", action="store_true",
+                       help=f"this run without: {what} (extra.cityvoices.{name} in mkdocs.yml)")
+
+
+def feature_overrides(args: argparse.Namespace) -> dict[str, bool]:
+    return {name: False for name in _settings.FEATURES if getattr(args, f"no_{name}", False)}
+
+
+def feature_flags(overrides: dict[str, bool]) -> list[str]:
+    return [f"--no-{name}" for name, on in overrides.items() if not on]
 
 
 def add_build_arguments(p: argparse.ArgumentParser) -> None:
@@ -47,90 +67,31 @@ def add_build_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-d", "--site-dir", default=None, help="output folder (default: site_dir of the configuration)")
     p.add_argument("-s", "--strict", action="store_true", help="fail on any warning, as mkdocs build --strict")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    p.add_argument("--serial", action="store_true", help="one process, languages one after another (plain mkdocs build)")
+    p.add_argument("--serial", action="store_true", help="one process, languages one after another")
     p.add_argument("--jobs", type=int, default=0, help="parallel processes (default: one per language)")
     p.add_argument("--stats", default=None, metavar="FILE",
                    help="write timings and peak memory of every process as JSON to FILE")
+    add_feature_arguments(p)
     p.add_argument("--lang", dest="child_lang", default=None, help=argparse.SUPPRESS)
 
 
-# -- one language, in this process ---------------------------------------------------------
+# -- one language, in this process (the child) ------------------------------------------------
 
-def _setup_logging(quiet: bool) -> None:
-    # What `mkdocs build` does: warnings and errors on stderr (and --strict
-    # counts them inside mkdocs.commands.build.build).
-    # Quiet hides warnings from the screen only: the logger stays at WARNING,
-    # so that --strict still counts them (`mkdocs build -q --strict` raises
-    # the logger's level instead and lets warnings through unseen).
-    logger = logging.getLogger("mkdocs")
-    handler = next((h for h in logger.handlers if getattr(h, "_cityvoices", False)), None)
-    if handler is None:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        handler._cityvoices = True  # type: ignore[attr-defined]
-        logger.addHandler(handler)
-    handler.setLevel(logging.ERROR if quiet else logging.WARNING)
-    logger.setLevel(logging.WARNING)
-    logger.propagate = False
+def build_one(args: argparse.Namespace) -> int:
+    from cityvoices.integrations import engine
 
-
-def load_config(config_file: str, site_dir: str | None = None, strict: bool = False):
-    from mkdocs.config import load_config as _load
-
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    kwargs = {"config_file": config_file, "strict": strict or None}
-    if site_dir:
-        kwargs["site_dir"] = site_dir
-    return _load(**{k: v for k, v in kwargs.items() if v is not None})
-
-
-def languages(config) -> list[tuple[str, bool]]:
-    """``(locale, is_default)`` of every language the i18n plugin builds."""
-    plugin = config.plugins.get("i18n")
-    if plugin is None:
-        return []
-    return [(lang.locale, bool(lang.default)) for lang in plugin.config.languages if lang.build]
-
-
-def select_language(config, lang: str) -> None:
-    """Make the i18n plugin build ``lang`` only.
-
-    The plugin reads ``current_language`` in ``on_config`` (set before the
-    build) and builds the other languages from ``on_post_build`` unless it is
-    already ``building``; every language stays configured, so the language
-    switcher, hreflang alternates and fallbacks are those of a full build."""
-    plugin = config.plugins.get("i18n")
-    if plugin is None:
-        raise ValueError("the configuration has no i18n plugin")
-    plugin.current_language = lang
-    plugin.building = True
-
-
-def build_one(config_file: str, lang: str, site_dir: str, strict: bool, quiet: bool) -> int:
-    """Build one language into ``site_dir`` in this process (the child side)."""
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import Abort, MkDocsException
-
-    _setup_logging(quiet)
+    engine.setup_logging(args.quiet)
     try:
-        config = load_config(config_file, site_dir, strict)
-        select_language(config, lang)
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            build(config)
-            # what static-i18n does after its last language: rewrite the root
-            # search index from the entries it stacked (this language's only;
-            # the parent combines the languages' indexes)
-            config.plugins["i18n"].reconfigure_search_index(config)
-        finally:
-            config.plugins.on_shutdown()
-    except (Abort, MkDocsException) as exc:
-        print(f"ERROR   -  [{lang}] {exc}", file=sys.stderr)
+        report = engine.build_language(args.config_file, args.child_lang, args.site_dir, strict=args.strict,
+                                       features=feature_overrides(args))
+    except CityVoicesError as exc:
+        print(exc.problem.format(), file=sys.stderr)
         return EXIT_ERROR
-    return EXIT_CLEAN
+    # 1: built, but some outputs (PDFs) could not be made; the parent decides
+    return EXIT_FINDINGS if report.failed else EXIT_CLEAN
 
 
-# -- several languages, one process each ---------------------------------------------------
+# -- the parent --------------------------------------------------------------------------------
 
 def _env() -> dict[str, str]:
     env = dict(os.environ)
@@ -139,58 +100,52 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _tree(root: Path) -> dict[str, Path]:
-    out = {}
-    for dirpath, _dirs, files in os.walk(root):
-        for name in files:
-            path = Path(dirpath) / name
-            out[path.relative_to(root).as_posix()] = path
-    return out
+def _die_with_parent() -> None:
+    # Linux: the child gets SIGTERM when the parent dies, even by SIGKILL.
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
-def _digest(path: Path) -> str:
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+class _Interrupted(Exception):
+    def __init__(self, signum: int):
+        self.signum = signum
 
 
-def merge_trees(jobs: list[buildpar.LangJob], dest: Path) -> list[str]:
-    """Merge the language trees into the default language's folder (moving
-    files, no copies) and return it; the caller swaps it into place.
-    Returns the root files two builds wrote differently (kept: default's)."""
-    default = next(j for j in jobs if j.default)
-    trees = {j.lang: _tree(Path(j.out_dir)) for j in jobs}
-    seen: dict[str, int] = {}
-    for tree in trees.values():
-        for rel in tree:
-            seen[rel] = seen.get(rel, 0) + 1
-    digests = {lang: {rel: (_digest(p) if seen[rel] > 1 else "") for rel, p in tree.items()}
-               for lang, tree in trees.items()}
-    plan = buildpar.plan_merge(digests, default.lang)
-    root = Path(default.out_dir)
-    for rel, lang in plan.take.items():
-        if lang == default.lang:
-            continue
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(trees[lang][rel], target)
-    others = [j.lang for j in jobs if not j.default]
-    for rel in plan.combine:
-        texts = [trees[j.lang][rel].read_text(encoding="utf-8") for j in jobs if rel in trees[j.lang]]
-        if rel.endswith("search_index.json"):
-            merged = buildpar.merge_search_index(texts, others)
-        else:
-            merged = buildpar.merge_sitemaps(texts)
-        textio.atomic_write(root / rel, merged.encode("utf-8"))
-    for rel in plan.derived:
-        source = buildpar.DERIVED[rel]
-        data = (root / source).read_bytes()
-        textio.atomic_write(root / rel, gzip.compress(data, mtime=0))
-    return plan.conflicts
+def _raise_interrupt(signum: int, _frame) -> None:
+    raise _Interrupted(signum)
 
 
-def swap_into_place(new: Path, dest: Path) -> None:
-    """Replace ``dest`` by ``new`` with two renames (the old tree is deleted after)."""
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale_builds(dest: Path) -> None:
+    """Remove ``.<site>.build-<pid>-*`` folders whose build process is gone
+    (a build killed with SIGKILL cannot clean up after itself)."""
+    for tmp in dest.parent.glob(f".{dest.name}.build-*"):
+        parts = tmp.name[len(f".{dest.name}.build-"):].split("-", 1)
+        if parts and parts[0].isdigit() and int(parts[0]) != os.getpid() and not _pid_alive(int(parts[0])):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def place_into(new: Path, dest: Path) -> None:
+    """Put the built tree ``new`` in place of ``dest``: two renames, the old
+    tree deleted after.  ``dest``'s top-level dotfiles (``.git``,
+    ``.nojekyll``) move into the new tree unless the build wrote the same name."""
+    textio.mark_output_dir(new)
     old = None
     if dest.exists():
+        for entry in dest.iterdir():
+            if entry.name.startswith(".") and not os.path.lexists(new / entry.name):
+                os.replace(entry, new / entry.name)
         old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
         os.replace(dest, old)
     os.replace(new, dest)
@@ -208,57 +163,115 @@ def _reap(procs: dict[int, tuple[str, subprocess.Popen, float]], stats: dict) ->
     return lang, proc.returncode
 
 
-def build_parallel(config_file: str, site_dir: str | None, *, strict: bool = False, quiet: bool = False,
-                   jobs: int = 0, only: list[str] | None = None, stats_out: dict | None = None) -> int:
-    t0 = time.perf_counter()
-    config = load_config(config_file, site_dir, strict)
-    dest = Path(config.site_dir).resolve()
-    langs = languages(config)
-    if not langs:
-        raise SystemExit("cityvoices build: the configuration has no i18n languages to build")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.build-", dir=dest.parent))
-    plan = buildpar.plan_jobs(langs, str(tmp), only)
-    stats: dict = {"processes": {}, "mode": "parallel"}
+def _show_log(lang: str, text: str) -> None:
+    """A child's log: our findings as they are, the generator's lines tagged
+    with the language."""
+    for line in text.splitlines():
+        print(line if Problem.looks_formatted(line) else f"[{lang}] {line}", file=sys.stderr)
+
+
+def _run_children(plan: list[buildpar.LangJob], config_file: Path, tmp: Path, *, strict: bool, quiet: bool,
+                  width: int, overrides: dict[str, bool], stats: dict) -> tuple[list[str], list[str]]:
+    """Run one child per language; returns (failed languages, languages with failed outputs)."""
     procs: dict[int, tuple[str, subprocess.Popen, float]] = {}
     logs: dict[str, Path] = {}
-    width = jobs if jobs > 0 else len(plan)
     failed: list[str] = []
+    partial: list[str] = []
+    queue = list(plan)
     try:
-        queue = list(plan)
         while queue or procs:
             while queue and len(procs) < width:
                 job = queue.pop(0)
                 log_path = tmp / f"{job.lang}.log"
                 logs[job.lang] = log_path
                 cmd = [sys.executable, "-m", "cityvoices", "build", "--lang", job.lang,
-                       "-f", str(Path(config_file).resolve()), "-d", job.out_dir]
+                       "-f", str(config_file), "-d", job.out_dir, *feature_flags(overrides)]
                 if strict:
                     cmd.append("--strict")
                 if quiet:
                     cmd.append("--quiet")
                 with open(log_path, "wb") as log:
                     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=_env(),
-                                            cwd=str(Path(config_file).resolve().parent))
+                                            cwd=str(config_file.parent), preexec_fn=_die_with_parent)
                 procs[proc.pid] = (job.lang, proc, time.perf_counter())
             lang, code = _reap(procs, stats)
             text = logs[lang].read_text(encoding="utf-8", errors="replace").strip()
             if text:
-                print("\n".join(f"[{lang}] {line}" for line in text.splitlines()), file=sys.stderr)
-            if code != 0:
+                _show_log(lang, text)
+            if code == EXIT_FINDINGS:
+                partial.append(lang)
+            elif code != EXIT_CLEAN:
                 failed.append(lang)
+    finally:
+        for _lang, proc, _t0 in procs.values():  # interrupted: no child outlives us
+            proc.terminate()
+        for _lang, proc, _t0 in procs.values():
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    return failed, partial
+
+
+def build_site(config_file: str, site_dir: str | None, *, strict: bool = False, quiet: bool = False,
+               serial: bool = False, jobs: int = 0, overrides: dict[str, bool] | None = None,
+               stats_out: dict | None = None) -> int:
+    from cityvoices import offline
+    from cityvoices.integrations import engine
+
+    t0 = time.perf_counter()
+    overrides = overrides or {}
+    settings = engine.load_site(config_file, site_dir=site_dir, strict=strict, features=overrides)
+    config_path = settings.config_file
+    shown_config = textio.display_path(config_path)
+    dest = settings.site_dir
+    if not settings.languages:
+        raise CityVoicesError(shown_config, 0, "the configuration has no i18n languages to build", "config")
+    textio.check_output_dir(dest, protect=(settings.docs_dir, config_path))
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_builds(dest)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.build-{os.getpid()}-", dir=dest.parent))
+    stats: dict = {"processes": {}, "mode": "serial" if serial else "parallel"}
+    handlers = {sig: signal.signal(sig, _raise_interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        plan = buildpar.plan_jobs(settings.languages, str(tmp))
+        default = next(j for j in plan if j.default)
+        if serial:
+            engine.setup_logging(quiet)
+            try:
+                report = engine.build_all(config_path, default.out_dir, strict=strict, features=overrides)
+            except engine.BuildError as exc:
+                print(Problem(shown_config, 0, "build-failed", f"{exc.problem.message}; "
+                              f"{textio.display_path(dest)} was not changed", "error").format(), file=sys.stderr)
+                return EXIT_ERROR
+            failed, partial = [], (["all"] if report.failed else [])
+        else:
+            width = jobs if jobs > 0 else len(plan)
+            failed, partial = _run_children(plan, config_path, tmp, strict=strict, quiet=quiet, width=width,
+                                            overrides=overrides, stats=stats)
         if failed:
-            print(f"cityvoices build: the {', '.join(failed)} build failed; {dest} was not changed",
-                  file=sys.stderr)
+            print(Problem(shown_config, 0, "build-failed", f"the {', '.join(failed)} build failed; "
+                          f"{textio.display_path(dest)} was not changed", "error").format(), file=sys.stderr)
             return EXIT_ERROR
         t1 = time.perf_counter()
-        conflicts = merge_trees(plan, dest)
-        for path in conflicts:
-            print(f"WARNING -  cityvoices build: {path} differs between the language builds; "
-                  f"kept the default language's", file=sys.stderr)
-        swap_into_place(Path(next(j for j in plan if j.default).out_dir), dest)
+        root = Path(default.out_dir)
+        if not serial:
+            for path in buildpar.merge_trees(plan):
+                print(Problem(shown_config, 0, "build-merge", f"{path} differs between the language builds; "
+                              "kept the default language's", "warning").format(), file=sys.stderr)
+        dropped = engine.finish_site(root, failed=bool(partial))
+        if settings.features.get("offline"):
+            offline.write_zip(root, root / offline.ZIP_PATH)
+        place_into(root, dest)
         stats["merge_seconds"] = round(time.perf_counter() - t1, 3)
+    except _Interrupted as exc:
+        print(Problem(shown_config, 0, "interrupted", f"stopped by signal {exc.signum}; "
+                      f"{textio.display_path(dest)} was not changed", "error").format(), file=sys.stderr)
+        return 128 + exc.signum
     finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
         shutil.rmtree(tmp, ignore_errors=True)
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     import resource
@@ -267,38 +280,24 @@ def build_parallel(config_file: str, site_dir: str | None, *, strict: bool = Fal
     stats["max_rss_bytes_sum"] = sum(p["max_rss_bytes"] for p in stats["processes"].values())
     if stats_out is not None:
         stats_out.update(stats)
+    if partial or dropped:
+        print(Problem(shown_config, 0, "pdf-failed", f"the site was built into {textio.display_path(dest)}, "
+                      f"but PDFs could not be made (listed above); {len(dropped)} link(s) to missing PDFs "
+                      "were left out of the pages", "error").format(), file=sys.stderr)
+        return EXIT_ERROR
     if not quiet:
         per = ", ".join(f"{k} {v['seconds']:.1f} s" for k, v in stats["processes"].items())
-        print(f"INFO    -  Documentation built in {stats['seconds']:.2f} seconds ({per}) into {dest}",
-              file=sys.stderr)
+        print(f"INFO    -  Documentation built in {stats['seconds']:.2f} seconds"
+              f"{f' ({per})' if per else ''} into {textio.display_path(dest)}", file=sys.stderr)
     return EXIT_CLEAN
 
 
-def build_serial(config_file: str, site_dir: str | None, *, strict: bool, quiet: bool) -> int:
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", config_file]
-    if site_dir:
-        cmd += ["-d", site_dir]
-    if strict:
-        cmd.append("--strict")
-    elif quiet:
-        cmd.append("-q")
-    return EXIT_CLEAN if subprocess.call(cmd, env=_env()) == 0 else EXIT_ERROR
-
-
 def run(args: argparse.Namespace) -> int:
-    if not Path(args.config_file).is_file():
-        print(f"cityvoices build: {args.config_file}: no such configuration file", file=sys.stderr)
-        return EXIT_ERROR
     if args.child_lang:
-        return build_one(args.config_file, args.child_lang, args.site_dir, args.strict, args.quiet)
-    if args.serial:
-        t0 = time.perf_counter()
-        code = build_serial(args.config_file, args.site_dir, strict=args.strict, quiet=args.quiet)
-        stats = {"mode": "serial", "seconds": round(time.perf_counter() - t0, 3)}
-    else:
-        stats = {}
-        code = build_parallel(args.config_file, args.site_dir, strict=args.strict, quiet=args.quiet,
-                              jobs=args.jobs, stats_out=stats)
+        return build_one(args)
+    stats: dict = {}
+    code = build_site(args.config_file, args.site_dir, strict=args.strict, quiet=args.quiet, serial=args.serial,
+                      jobs=args.jobs, overrides=feature_overrides(args), stats_out=stats)
     if args.stats:
         textio.atomic_write(args.stats, json.dumps(stats, indent=2).encode("utf-8"))
     return code

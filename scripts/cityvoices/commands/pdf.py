@@ -5,10 +5,13 @@ bilingual) and of every CityVoices issue.  A thin shell over
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+from cityvoices import textio
 from cityvoices.pdf import runner
+from cityvoices.problems import CityVoicesError, Problem
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,7 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="only publications whose Markdown file is at or below PATH (default: all)")
     p.add_argument("-f", "--config-file", default="mkdocs.yml", help="the site's mkdocs.yml (default: ./mkdocs.yml)")
-    p.add_argument("-o", "--output", default=None, help="folder for the PDFs (default: <site_dir>/pdf)")
+    p.add_argument("-o", "--output", default=None,
+                   help="folder for the PDFs (default: <site_dir>/pdf); a new or empty folder, or one "
+                        "cityvoices wrote")
     p.add_argument("-j", "--jobs", type=int, default=None, help="parallel jobs (default: number of CPUs)")
     p.add_argument("--cache-dir", default=None, help="cache folder (default: .cache/pdf next to mkdocs.yml)")
     p.add_argument("--progress", action="store_true", help="show a progress bar even when stderr is not a terminal")
@@ -34,40 +39,49 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from mkdocs.config import load_config
+def selection(paths: list[str], docs_dir: Path, sources: list[tuple[str, str]]):
+    """``only(src_uri)`` for the PATH arguments; a path outside the docs
+    folder, or one that matches no source, is a :class:`CityVoicesError`."""
+    wanted = []
+    for raw in paths:
+        path = Path(os.path.abspath(raw))
+        try:
+            rel = path.relative_to(docs_dir).as_posix()
+        except ValueError:
+            raise CityVoicesError(raw, 0, f"not inside the docs folder {textio.display_path(docs_dir)}",
+                                  "pdf-path") from None
+        rel = "" if rel == "." else rel
 
-    cfg_path = Path(args.config_file).resolve()
-    if not cfg_path.is_file():
-        print(f"{args.config_file}: error: no such file (use -f to name the site's mkdocs.yml) [pdf-config]",
-              file=sys.stderr)
-        return 2
-    cfg = load_config(str(cfg_path))
-    settings = runner.settings_from_config(cfg)
-    out = Path(args.output) if args.output else Path(cfg.site_dir) / "pdf"
-    only = None
-    if args.paths:
-        docs = settings.docs_dir
-        wanted = []
-        for raw in args.paths:
-            path = Path(raw).resolve()
-            try:
-                wanted.append(path.relative_to(docs).as_posix())
-            except ValueError:
-                print(f"{raw}: error: not inside the docs folder {docs} [pdf-path]", file=sys.stderr)
-                return 2
-        only = lambda src: any(w in (".", "") or src == w or src.startswith(w.rstrip("/") + "/")  # noqa: E731
-                               for w in wanted)
-    sources = runner.read_sources(settings.docs_dir)
+        def match(src: str, rel: str = rel) -> bool:
+            return rel == "" or src == rel or src.startswith(rel.rstrip("/") + "/")
+
+        if not any(match(src) for src, _ in sources):
+            raise CityVoicesError(raw, 0, "matches no publication (no index.ko.md or index.en.md at or below it)",
+                                  "pdf-path")
+        wanted.append(match)
+    return lambda src: any(m(src) for m in wanted)
+
+
+def run(args: argparse.Namespace) -> int:
+    from cityvoices.integrations import engine
+
+    settings = engine.load_site(args.config_file)
+    out = Path(args.output) if args.output else settings.site_dir / "pdf"
+    textio.check_output_dir(out, protect=(settings.docs_dir, settings.config_file))
+    sources = runner.read_sources(settings)
+    only = selection(args.paths, settings.docs_dir, sources) if args.paths else None
     result = runner.build_pdfs(sources, settings, out, cache_dir=args.cache_dir, workers=args.jobs,
                                progress=True if args.progress else None, only=only)
+    textio.mark_output_dir(out)
     for problem in dict.fromkeys(result.problems):
         print(problem.format(), file=sys.stderr)
     for name in result.failed:
         kept = " (the earlier version is kept)" if (out / name).exists() else ""
-        print(f"{out / name}: error: not made{kept} [pdf-not-made]", file=sys.stderr)
+        print(Problem(textio.display_path(out / name), 0, "pdf-not-made", f"not made{kept}", "error").format(),
+              file=sys.stderr)
     if not args.quiet:
         pages = sum(result.pages.values())
+        # made + cached: the files written into the folder (names never collide)
         print(f"{len(result.made)} PDF(s) made, {len(result.cached)} unchanged (cache), "
-              f"{len(result.failed)} failed; {pages} pages in {out}")
+              f"{len(result.failed)} failed; {pages} pages in {textio.display_path(out)}")
     return result.exit_code

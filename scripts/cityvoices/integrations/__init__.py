@@ -1,11 +1,16 @@
-"""MkDocs integration: thin event handlers that call the package's pure
-functions.  ``scripts/hooks.py`` forwards every MkDocs event to
-:func:`dispatch`, which calls the same-named function of each feature module
-in ``FEATURES`` order, threading the event's item (markdown, html, files ...)
-through them.  A feature adds its module here; nothing else changes.
+"""The engine layer: everything that imports MkDocs, Material or
+mkdocs-static-i18n lives in this package, and nothing outside it does.
 
-Keeping MkDocs specifics in this sub-package (and out of the transforms) is
-what keeps a move to another generator, such as Zensical, cheap.
+- :mod:`~cityvoices.integrations.engine` is the API the commands call
+  (load the configuration, build a language, build everything, serve);
+- the event modules in :data:`MODULES` are thin MkDocs event handlers that
+  call the package's pure functions.  ``scripts/hooks.py`` forwards every
+  MkDocs event to :func:`dispatch`, which calls the same-named function of
+  each module in ``MODULES`` order, threading the event's item (markdown,
+  html, files ...) through them.  A feature adds its module here.
+
+Keeping MkDocs specifics here (and out of the transforms) is what keeps a
+move to another generator cheap: the site builds on ProperDocs unchanged.
 """
 
 from __future__ import annotations
@@ -14,27 +19,32 @@ import importlib
 from types import ModuleType
 from typing import Any
 
-FEATURES = ("normalize", "site", "translations", "search", "pdf")
+#: Event modules, in the order their handlers run.
+MODULES = ("normalize", "site", "translations", "search", "pdf")
 
 _modules: list[ModuleType] | None = None
 
 
 def modules() -> list[ModuleType]:
+    """The event modules; a module named in :data:`MODULES` that cannot be
+    found is an error (a silently skipped feature is a broken site)."""
     global _modules
     if _modules is None:
         loaded = []
-        for name in FEATURES:
+        for name in MODULES:
             try:
-                loaded.append(importlib.import_module(f"cityvoices.integrations.{name}"))
+                loaded.append(importlib.import_module(f"{__name__}.{name}"))
             except ModuleNotFoundError as exc:
-                if exc.name != f"cityvoices.integrations.{name}":
-                    raise
+                if exc.name == f"{__name__}.{name}":
+                    raise ImportError(f"cityvoices.integrations.MODULES names {name!r}, but there is no "
+                                      f"module {exc.name}") from None
+                raise
         _modules = loaded
     return _modules
 
 
 def dispatch(event: str, *args: Any, **kwargs: Any) -> Any:
-    """Call ``event`` on every feature. For events with an item, each
+    """Call ``event`` on every module. For events with an item, each
     handler's non-``None`` result replaces the item for the next one."""
     item = args[0] if args else None
     for module in modules():

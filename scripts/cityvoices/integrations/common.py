@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import os
+from pathlib import Path
 from typing import Any
 
 from cityvoices import catalog as _catalog
-from cityvoices import i18n, textio
+from cityvoices import i18n, settings as _settings, textio
+from cityvoices.problems import Problem
 
 log = logging.getLogger("mkdocs.plugins.cityvoices")
 
@@ -17,6 +21,36 @@ def current_lang(config: Any) -> str:
     plugin = config.plugins.get("i18n") if hasattr(config, "plugins") else None
     lang = getattr(plugin, "current_language", None)
     return lang or str(config.theme.get("language") or i18n.DEFAULT_LANG)
+
+
+def features(config: Any) -> dict[str, bool]:
+    """The switches of ``extra.cityvoices`` (validated in ``site.on_config``)."""
+    value = config.extra.get("cityvoices") if hasattr(config, "extra") else None
+    if isinstance(value, dict) and set(value) == set(_settings.FEATURES):
+        return value
+    return _settings.features_from(value)
+
+
+def enabled(config: Any, name: str) -> bool:
+    return bool(features(config)[name])
+
+
+def docs_prefix(config: Any) -> str:
+    """``docs/``: the docs folder as typed from the repository root (the
+    folder of mkdocs.yml), so that every path in a message can be pasted."""
+    base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+    rel = os.path.relpath(config.docs_dir, base)
+    return "" if rel == "." else Path(rel).as_posix().rstrip("/") + "/"
+
+
+def log_problem(config: Any, problem: Problem, *, prefixed: bool = False) -> None:
+    """Log a finding as ``path:line: severity: message [code]``; a path
+    relative to the docs folder gets the docs folder in front
+    (``prefixed``: it already has it)."""
+    if not prefixed and problem.path and not os.path.isabs(problem.path):
+        problem = dataclasses.replace(problem, path=docs_prefix(config) + problem.path)
+    level = {"error": logging.ERROR, "warning": logging.WARNING}.get(problem.severity, logging.INFO)
+    log.log(level, "%s", problem.format())
 
 
 def content_lang(page: Any) -> str | None:
@@ -41,8 +75,11 @@ def read_sources(docs_dir: str) -> tuple[tuple[str, str], ...]:
     out = []
     seen = set()
     for rel, path in textio.source_files(docs_dir):
-        st = path.stat()
-        sig = (st.st_size, st.st_mtime_ns)
+        try:
+            st = path.stat()
+        except OSError:  # a dangling link: read_source names it
+            st = None
+        sig = (st.st_size, st.st_mtime_ns) if st else (0, 0)
         hit = cache.get(rel)
         if hit is None or hit[0] != sig:
             hit = cache[rel] = (sig, textio.read_source(path, rel))

@@ -1,25 +1,42 @@
 """PDF editions in the site build: links on the pages, PDFs after the build.
 
-``CV_PDF=0`` skips both (fast dev builds, tests of other features): no PDF is
-made and no page links to one, so the site never shows a dead link.
+``extra.cityvoices.pdf: false`` in mkdocs.yml (or ``cityvoices build
+--no-pdf`` for one run) skips both: no PDF is made and no page links to one.
+A PDF that cannot be made is reported (``path:line: error: … [code]``) and
+:func:`drop_dead_links` takes the links to it out of the built pages, so a
+page never links to a PDF that does not exist; ``cityvoices build`` then exits 2.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from typing import Any
 
-from mkdocs.exceptions import PluginError
-
-from cityvoices import i18n
-from cityvoices.integrations.common import current_lang, get_catalog, log, read_sources
+from cityvoices import i18n, textio
+from cityvoices.integrations.common import current_lang, enabled, get_catalog, log, log_problem, read_sources
 from cityvoices.pdf import assemble, runner
+
+#: PDFs this process could not make (read by the engine after a build).
+_failed: list[str] = []
+
+RE_PDF_LINK = re.compile(r' ?<a class="cv-pdf[^"]*" href="(?P<href>[^"]*)"[^>]*>.*?</a>', re.S)
+RE_EMPTY_BLOCK = re.compile(r'<p class="cv-downloads[^"]*">\s*</p>')
+
+
+def reset() -> None:
+    _failed.clear()
+
+
+def failed_outputs() -> list[str]:
+    return list(_failed)
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> str | None:
     # Runs after site.on_page_content has put the <h1> and byline in place, so
     # the links go right under the byline; listing pages get one link per issue.
-    if not runner.enabled():
+    if not enabled(config, "pdf"):
         return None
     lang = current_lang(config)
     cat = get_catalog(config)
@@ -38,14 +55,41 @@ def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> 
 def on_post_build(config: Any, **_: Any) -> None:
     # mkdocs-static-i18n calls on_post_build once per language build, into the
     # same site_dir; the PDFs do not depend on the language build, so they are
-    # made once, in the default language's pass.
-    if not runner.enabled() or current_lang(config) != i18n.DEFAULT_LANG:
+    # made once, in the default language's pass.  A failure is logged as an
+    # error (fatal under --strict), never raised: the pages' links to it are
+    # taken out afterwards (drop_dead_links).
+    if not enabled(config, "pdf") or current_lang(config) != i18n.DEFAULT_LANG:
         return
-    settings = runner.settings_from_config(config)
+    from cityvoices.integrations.engine import settings_from_config
+
+    settings = settings_from_config(config)
     result = runner.build_pdfs(read_sources(config.docs_dir), settings, Path(config.site_dir) / assemble.PDF_DIR)
-    for problem in result.problems:
-        (log.error if problem.severity == "error" else log.warning)("CityVoices PDF: %s", problem.format())
-    log.info("CityVoices PDF: %d made, %d from cache, %d failed", len(result.made), len(result.cached),
-             len(result.failed))
-    if result.failed and config.strict:
-        raise PluginError(f"CityVoices PDF: {len(result.failed)} PDF(s) failed: {', '.join(result.failed)}")
+    for problem in dict.fromkeys(result.problems):
+        log_problem(config, problem, prefixed=True)
+    log.info("CityVoices PDF: %d written (%d from cache), %d failed", len(result.made) + len(result.cached),
+             len(result.cached), len(result.failed))
+    _failed.extend(result.failed)
+
+
+def drop_dead_links(site_dir: str | os.PathLike) -> list[str]:
+    """Take every link to a PDF that does not exist out of the built pages;
+    returns the site paths of the missing PDFs."""
+    site = Path(site_dir)
+    missing: set[str] = set()
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if "cv-pdf" not in text:
+            continue
+
+        def sub(m: re.Match[str]) -> str:
+            target = (page.parent / m.group("href")).resolve()
+            if target.is_file():
+                return m.group(0)
+            missing.add(target.relative_to(site.resolve()).as_posix() if target.is_relative_to(site.resolve())
+                        else m.group("href"))
+            return ""
+
+        new = RE_EMPTY_BLOCK.sub("", RE_PDF_LINK.sub(sub, text))
+        if new != text:
+            textio.atomic_write(page, new.encode("utf-8"))
+    return sorted(missing)

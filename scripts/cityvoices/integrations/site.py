@@ -8,11 +8,31 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from cityvoices import catalog as _catalog
-from cityvoices import listing, render
+from cityvoices import listing, render, textio
 from cityvoices.integrations.common import (
-    current_lang, get_catalog, log, new_build, read_sources, set_catalog,
+    current_lang, get_catalog, log_problem, new_build, read_sources, set_catalog,
 )
 from cityvoices.problems import CityVoicesError
+
+
+def _fail(config: Any, problems: list, what: str) -> None:
+    for p in problems:
+        log_problem(config, p)
+    raise PluginError(f"CityVoices: {len(problems)} {what} (listed above)")
+
+
+def on_config(config: Any, **_: Any) -> Any:
+    # First of all: the feature switches of extra.cityvoices, validated and
+    # filled in, so that every hook and template reads a complete mapping
+    # (a misspelled switch stops the build naming mkdocs.yml and the line).
+    from cityvoices.integrations.engine import features_of
+
+    try:
+        config.extra["cityvoices"] = features_of(config)
+    except CityVoicesError as exc:
+        log_problem(config, exc.problem, prefixed=True)
+        raise PluginError("CityVoices: invalid extra.cityvoices in the configuration (above)") from None
+    return config
 
 
 def on_pre_build(config: Any, **_: Any) -> None:
@@ -22,22 +42,33 @@ def on_pre_build(config: Any, **_: Any) -> None:
 
 
 def on_files(files: Any, config: Any, **_: Any) -> Any:
-    # Runs once per language build, before any page is read: validate every
-    # publication's front matter up front so one bad file fails the build
-    # with every problem listed, not just the first page that hits it.
+    # Runs once per language build, before any page is read.  Nothing from
+    # outside docs_dir is published: a symlink leading out of it stops the
+    # build before MkDocs copies anything (it follows symlinks itself).  Then
+    # every publication's front matter is validated up front so one bad file
+    # fails the build with every problem listed, not just the first page.
+    _, escaping = textio.walk_docs(config.docs_dir)
+    report = current_lang(config) == "ko"  # report once, not once per language
+    errors = [p for p in escaping if p.severity == "error"]
+    if report:
+        for p in escaping:
+            if p.severity != "error":
+                log_problem(config, p)
+    if errors:
+        _fail(config, errors, "symlink(s) leading out of the docs folder")
     try:
         sources = read_sources(config.docs_dir)
     except CityVoicesError as exc:
-        raise PluginError(f"CityVoices: {exc.problem.format()}") from None
+        _fail(config, [exc.problem], "unreadable source file(s)")
     cat = _catalog.build_catalog(sources)
     set_catalog(cat)
     errors = [p for p in cat.problems if p.severity == "error"]
-    if current_lang(config) == "ko":  # report once, not once per language
+    if report:
         for p in cat.problems:
             if p.severity != "error":
-                log.warning("CityVoices: %s", p.format())
+                log_problem(config, p)
     if errors:
-        raise PluginError("CityVoices: invalid front matter:\n  " + "\n  ".join(p.format() for p in errors))
+        _fail(config, errors, "invalid front matter problem(s)")
     return files
 
 
@@ -48,8 +79,11 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any, **_: Any
     if kind:
         lang = current_lang(config)
         if kind not in listing.KINDS:
-            raise PluginError(f"CityVoices: {page.file.src_uri}: front matter field 'listing' must be one of "
-                              f"{', '.join(listing.KINDS)}, not {kind!r}")
+            from cityvoices.problems import Problem
+
+            _fail(config, [Problem(page.file.src_uri, 0, "frontmatter-listing",
+                                   f"front matter field 'listing' must be one of {', '.join(listing.KINDS)}, "
+                                   f"not {kind!r}", "error")], "invalid listing page")
         html = listing.render_listing(get_catalog(config), kind, lang, page.url)
         markdown = markdown.rstrip("\n") + "\n\n" + html + "\n"
     return markdown

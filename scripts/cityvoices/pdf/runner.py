@@ -4,6 +4,15 @@ WeasyPrint in parallel, cache them by content hash, write them atomically.
 
 One entry point, :func:`build_pdfs`, is shared by ``cityvoices pdf`` and by the
 site build (``cityvoices.integrations.pdf``).
+
+Containment: WeasyPrint fetches every image, stylesheet and attachment
+through :class:`ContainedFetcher`, which serves only files inside the
+folders of the publications in that PDF (within docs_dir) and this package's
+own print assets, and refuses everything else (other files, ``file:`` URLs
+named by hand, ``../`` out of the docs, http(s): no network) with a
+``path:line: error: … [pdf-url-refused]`` naming the Markdown file; such a
+PDF is not written.  Output names are checked for collisions before any PDF
+is written.
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ import json
 import logging
 import multiprocessing
 import os
-
+import posixpath
 import subprocess
 import sys
 import time
@@ -24,7 +33,8 @@ from typing import Any, Callable, Iterable
 
 from cityvoices import __version__, catalog as _catalog, frontmatter, i18n, render, textio
 from cityvoices.pdf import assemble
-from cityvoices.problems import CityVoicesError, Problem
+from cityvoices.problems import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Problem
+from cityvoices.settings import SiteSettings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CSS_FILES = ("print.css",)
@@ -51,38 +61,7 @@ def code_fingerprint() -> str:
 
 
 # --------------------------------------------------------------------------
-# Site configuration and Markdown
-
-@dataclass
-class SiteSettings:
-    docs_dir: Path
-    site_url: str
-    extensions: list[Any]
-    configs: dict[str, Any]
-    root: Path  # folder of mkdocs.yml (the repository)
-
-
-def load_settings(config_file: str | os.PathLike) -> SiteSettings:
-    """The site's Markdown configuration, exactly as MkDocs loads it."""
-    from mkdocs.config import load_config
-
-    path = Path(config_file).resolve()
-    try:
-        cfg = load_config(str(path))
-    except Exception as exc:  # mkdocs raises its own config errors
-        raise CityVoicesError(str(path), 0, f"cannot load the site configuration: {exc}", "pdf-config") from None
-    return settings_from_config(cfg)
-
-
-def settings_from_config(cfg: Any) -> SiteSettings:
-    return SiteSettings(
-        docs_dir=Path(cfg.docs_dir).resolve(),
-        site_url=str(cfg.site_url or ""),
-        extensions=list(cfg.markdown_extensions),
-        configs=dict(cfg.mdx_configs),
-        root=Path(cfg.config_file_path).resolve().parent if cfg.config_file_path else Path.cwd(),
-    )
-
+# Markdown (with the site's configuration: SiteSettings, from the engine layer)
 
 def render_markdown(text: str, settings: SiteSettings) -> str:
     import markdown
@@ -103,10 +82,32 @@ class Job:
     digest: str
     sources: list[str]
     problems: list[Problem] = field(default_factory=list)
+    folders: list[str] = field(default_factory=list)  # what its PDF may read (publication folders)
+    texts: list[tuple[str, str]] = field(default_factory=list)  # (source path, Markdown), to name lines
 
     @property
     def where(self) -> str:
         return ", ".join(self.sources)
+
+    def locate_url(self, url: str) -> tuple[str, int]:
+        """The source (and line) that mentions ``url``, as written or by its
+        path or file name; else all of the PDF's sources."""
+        from urllib.parse import unquote, urlsplit
+
+        path = unquote(urlsplit(url).path)
+        for needle in dict.fromkeys([url, unquote(url), path, posixpath.basename(path)]):
+            if not needle:
+                continue
+            for source, text in self.texts:
+                line = _line_of(text, needle)
+                if line:
+                    return source, line
+        return self.where, 0
+
+
+def _within(path: Path | str, folder: Path | str) -> bool:
+    path, folder = str(path), str(folder)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _line_of(text: str, needle: str) -> int:
@@ -147,9 +148,15 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
             for src in assemble.image_sources(body):
                 path = (settings.docs_dir / Path(ver.src_uri).parent / src).resolve()
                 h.update(_file_digest(path, memo).encode())
-                if not path.is_file():
-                    probs.append(Problem(f"docs/{ver.src_uri}", _line_of(text, src), "pdf-image-missing",
-                                         f"image {src!r} not found (looked for {path})", "error"))
+                folder = (settings.docs_dir / Path(ver.src_uri).parent).resolve()
+                if not _within(path, folder):
+                    probs.append(Problem(settings.source_path(ver.src_uri), _line_of(text, src), "pdf-url-refused",
+                                         f"image {src!r} is outside the publication's folder; only its own "
+                                         "files go into a PDF", "error"))
+                elif not path.is_file():
+                    probs.append(Problem(settings.source_path(ver.src_uri), _line_of(text, src),
+                                         "pdf-image-missing", f"image {src!r} not found (looked for "
+                                         f"{textio.display_path(path)})", "error"))
             header = render.page_header(ver.meta, lang) if "<h1" not in body else ""
             prepared = assemble.prepare_body(body, src_uri=ver.src_uri, docs_dir=str(settings.docs_dir),
                                              prefix="b", site_url=settings.site_url)
@@ -167,9 +174,11 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
         h.update(html.encode())
         for k in keys:
             h.update(part_hash[k].encode())
-        srcs = [f"docs/{parts[k].src_uri}" for k in keys]
+        srcs = [settings.source_path(parts[k].src_uri) for k in keys]
         probs = [p for k in keys for p in part_problems[k]]
-        return Job(name, kind, html, h.hexdigest(), srcs, probs)
+        folders = sorted({str((settings.docs_dir / Path(parts[k].src_uri).parent).resolve()) for k in keys})
+        texts_ = [(settings.source_path(parts[k].src_uri), texts[parts[k].src_uri]) for k in keys]
+        return Job(name, kind, html, h.hexdigest(), srcs, probs, folders, texts_)
 
     jobs: list[Job] = []
     pubs = cat.all()
@@ -222,28 +231,63 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
-def render_pdf(html: str) -> tuple[bytes, int, list[tuple[str, str]]]:
-    """HTML -> (PDF bytes, pages, [(level, WeasyPrint message)])."""
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher
+
+    class ContainedFetcher(URLFetcher):
+        """WeasyPrint's fetcher, limited to ``allowed`` folders (and ``data:``).
+
+        Everything else raises (WeasyPrint then leaves the resource out) and
+        is recorded in ``refused``; the runner turns that into an error."""
+
+        def __init__(self, allowed: list[str]):
+            super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
+            self.allowed = [os.path.realpath(a) for a in allowed]
+            self.refused: list[str] = []
+
+        def fetch(self, url, headers=None):
+            from urllib.parse import unquote, urlsplit
+
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+                real = os.path.realpath(unquote(parts.path))
+                if any(_within(real, folder) for folder in self.allowed):
+                    return super().fetch(url, headers)
+            self.refused.append(url)
+            raise ValueError(f"refused by CityVoices (outside the publication's folder): {url}")
+
+    return ContainedFetcher
+
+
+def render_pdf(html: str, allowed: Iterable[str] = ()) -> tuple[bytes, int, list[tuple[str, str]], list[str]]:
+    """HTML -> (PDF bytes, pages, [(level, WeasyPrint message)], refused URLs).
+
+    Only files in ``allowed`` folders and this package's print assets may be read."""
     import weasyprint
 
     handler = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
+    fetcher = _fetcher_class()([str(PACKAGE_DIR), *allowed])
     try:
-        doc = weasyprint.HTML(string=html, base_url=str(PACKAGE_DIR) + "/").render()
+        doc = weasyprint.HTML(string=html, base_url=str(PACKAGE_DIR) + "/", url_fetcher=fetcher).render()
         data = doc.write_pdf()
     finally:
         logger.removeHandler(handler)
     messages = [(r.levelname.lower(), r.getMessage()) for r in handler.records]
-    return data, len(doc.pages), messages
+    return data, len(doc.pages), messages, list(dict.fromkeys(fetcher.refused))
 
 
 def _work(job: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     try:
-        data, pages, messages = render_pdf(job["html"])
+        data, pages, messages, refused = render_pdf(job["html"], job["allowed"])
     except Exception as exc:  # WeasyPrint failures become a report, not a crash
         return {"name": job["name"], "error": f"{type(exc).__name__}: {exc}", "seconds": time.perf_counter() - started}
+    if refused:  # never written: the PDF would lack what the page shows
+        return {"name": job["name"], "refused": refused, "seconds": time.perf_counter() - started}
     tmp = Path(job["cache"])
     textio.atomic_write(tmp, data)
     return {"name": job["name"], "pages": pages, "messages": messages, "seconds": time.perf_counter() - started,
@@ -291,8 +335,8 @@ class Result:
     @property
     def exit_code(self) -> int:
         if self.failed or any(p.severity == "error" for p in self.problems):
-            return 2
-        return 1 if self.problems else 0
+            return EXIT_ERROR
+        return EXIT_FINDINGS if self.problems else EXIT_CLEAN
 
 
 def _classify(message: str) -> tuple[str, str]:
@@ -336,6 +380,11 @@ def build_pdfs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: 
     result = Result()
     jobs, problems = plan(sources, settings, only=only)
     result.problems.extend(problems)
+    collisions = name_collisions(jobs)
+    if collisions:  # before any PDF is written: one name, two publications
+        result.problems.extend(collisions)
+        result.failed.extend(sorted({j.name for j in jobs}))
+        return result
     lacking = missing_fonts(fonts)
     manifest = _read_manifest(cache)
     todo: list[Job] = []
@@ -364,7 +413,8 @@ def build_pdfs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: 
     # longest first (issues, bilingual editions), so no worker is left with a
     # long job at the end while the others idle
     todo.sort(key=lambda j: len(j.html), reverse=True)
-    payloads = [{"name": j.name, "html": j.html, "cache": str(cache / f"{j.digest}.pdf")} for j in todo]
+    payloads = [{"name": j.name, "html": j.html, "cache": str(cache / f"{j.digest}.pdf"), "allowed": j.folders}
+                for j in todo]
     by_name = {j.name: j for j in todo}
     results: list[dict[str, Any]] = []
     bar = None
@@ -401,6 +451,14 @@ def build_pdfs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: 
             result.failed.append(job.name)
             result.problems.append(Problem(job.where, 0, "pdf-failed",
                                            f"{job.name}: WeasyPrint failed: {res['error']}", "error"))
+            continue
+        if "refused" in res:
+            result.failed.append(job.name)
+            for url in res["refused"]:
+                where, line = job.locate_url(url)
+                result.problems.append(Problem(where, line, "pdf-url-refused",
+                                               f"{job.name}: {url} is outside the publication's folder (or "
+                                               "not a local file); the PDF was not made", "error"))
             continue
         bad = False
         for level, message in res["messages"]:
@@ -443,28 +501,19 @@ def _prune(cache: Path, keep: set[str]) -> None:
             path.unlink(missing_ok=True)
 
 
-def read_sources(docs_dir: Path) -> list[tuple[str, str]]:
-    """The docs folder's sources; errors name files as ``docs/…``."""
-    return textio.read_sources(docs_dir, "docs/")
+def read_sources(settings: SiteSettings) -> list[tuple[str, str]]:
+    """The docs folder's sources; errors name files as the editor types them (``docs/…``)."""
+    return textio.read_sources(settings.docs_dir, settings.docs_prefix)
 
 
-def enabled() -> bool:
-    """``CV_PDF=0`` skips PDFs in site builds (fast dev builds, other tests)."""
-    return os.environ.get("CV_PDF", "1").strip().lower() not in ("0", "false", "no", "off")
-
-
-def wanted_names(sources: list[tuple[str, str]]) -> set[str]:
-    """File names of every PDF the site links to (without rendering)."""
-    cat = _catalog.build_catalog(sources, validate=False)
-    names = set()
-    for pub in cat.all():
-        langs = [lang for lang in i18n.LANGS if lang in pub.versions]
-        names.update(assemble.pdf_name(pub.key, lang) for lang in langs)
-        if len(langs) > 1:
-            names.add(assemble.pdf_name(pub.key, "bilingual"))
-    for issue, _ in cat.issues():
-        if issue != "?":
-            names.update(assemble.issue_pdf_name(issue, lang) for lang in i18n.LANGS)
-    return names
-
-
+def name_collisions(jobs: list[Job]) -> list[Problem]:
+    """Two PDFs planned under one file name: an error naming both sources."""
+    by_name: dict[str, Job] = {}
+    out = []
+    for job in jobs:
+        other = by_name.setdefault(job.name, job)
+        if other is not job:
+            out.append(Problem(job.where, 0, "pdf-name-collision",
+                               f"its PDF would be named {job.name}, like the PDF of {other.where}; no PDF was "
+                               "written (rename one of the folders)", "error"))
+    return out

@@ -1,0 +1,458 @@
+"""The engine boundary: the one API through which the commands use MkDocs.
+
+Everything that imports MkDocs, Material or mkdocs-static-i18n lives in this
+package (``cityvoices.integrations``).  The commands call only these:
+
+- :func:`load_site` ``(config_file, *, site_dir=None, strict=False, features=None) -> SiteSettings``:
+  the configuration, validated (``extra.cityvoices`` included), as plain data;
+- :func:`build_language` ``(config_file, lang, site_dir, *, strict, features)``:
+  one language's build in this process (``cityvoices build`` runs one per language);
+- :func:`build_all` ``(config_file, site_dir, *, strict, features)``: every
+  language in this process, one after another (``cityvoices build --serial``);
+- :class:`ServeSession`: a preview server that re-renders only the pages of a
+  saved file (``cityvoices serve``);
+- :func:`finish_site` ``(site_dir, failed)``: after a build, no page links
+  to a PDF that could not be made;
+- :func:`setup_logging` ``(quiet)`` and :func:`engine_name` ``()``.
+
+Failures raise :class:`cityvoices.problems.CityVoicesError` (the configuration)
+or :class:`BuildError` (a build).
+
+The generator is MkDocs 1.6, or ProperDocs (its maintained drop-in fork)
+when that is installed: :func:`_select_generator` lets ProperDocs answer every
+``mkdocs.*`` import, so Material, static-i18n and our hooks run on it unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from cityvoices import buildpar, settings as _settings, textio
+from cityvoices.problems import CityVoicesError
+
+
+def _select_generator() -> None:
+    # ProperDocs ships `properdocs.replacement`, which aliases every
+    # `mkdocs.*` import to `properdocs.*`; it must run before anything
+    # imports mkdocs.  Without ProperDocs this is a no-op.
+    if "mkdocs" in sys.modules:
+        return
+    try:
+        import properdocs.replacement  # noqa: F401
+    except ImportError:
+        pass
+
+
+_select_generator()
+
+
+class BuildError(CityVoicesError):
+    """A build failed (its problems were logged before); names mkdocs.yml."""
+
+
+@dataclass
+class BuildReport:
+    """What a build that finished could not make (PDF file names)."""
+
+    failed: list[str] = field(default_factory=list)
+
+
+def engine_name() -> str:
+    """``mkdocs 1.6.1`` or ``properdocs 1.6.7``: the generator in use."""
+    import mkdocs
+
+    return f"{mkdocs.__name__} {mkdocs.__version__}"
+
+
+# -- configuration ----------------------------------------------------------------------------
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _load_config(config_file: str | os.PathLike, *, site_dir: str | os.PathLike | None = None,
+                 strict: bool = False, features: Mapping[str, bool] | None = None) -> Any:
+    """MkDocs' configuration with ``extra.cityvoices`` validated, filled in and
+    overridden by ``features`` (this run's ``--no-pdf`` ...)."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    shown = textio.display_path(config_file)
+    kwargs: dict[str, Any] = {"config_file": str(config_file)}
+    if strict:
+        kwargs["strict"] = True
+    if site_dir:
+        kwargs["site_dir"] = str(site_dir)
+    collect = _Collect()
+    logger = logging.getLogger("mkdocs.config")
+    logger.addHandler(collect)
+    try:
+        config = load_config(**kwargs)
+    except MkDocsException as exc:
+        detail = "; ".join(collect.messages) or str(exc)
+        raise CityVoicesError(shown, 0, f"invalid configuration: {detail}", "config") from None
+    finally:
+        logger.removeHandler(collect)
+    config.extra["cityvoices"] = _settings.with_overrides(features_of(config), features)
+    return config
+
+
+def features_of(config: Any) -> dict[str, bool]:
+    """The validated switches of a loaded configuration (``extra.cityvoices``)."""
+    path = config.config_file_path or "mkdocs.yml"
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
+        text = ""
+    return _settings.features_from(config.extra.get("cityvoices"), textio.display_path(path), text)
+
+
+def _languages(config: Any) -> list[tuple[str, bool]]:
+    plugin = config.plugins.get("i18n")
+    if plugin is None:
+        return []
+    return [(lang.locale, bool(lang.default)) for lang in plugin.config.languages if lang.build]
+
+
+def settings_from_config(config: Any) -> _settings.SiteSettings:
+    """Plain data from a loaded configuration (also used inside the hooks)."""
+    root = Path(config.config_file_path).resolve() if config.config_file_path else Path.cwd() / "mkdocs.yml"
+    watch = [Path(config.docs_dir), root]
+    if config.theme.custom_dir:
+        watch.append(Path(config.theme.custom_dir))
+    return _settings.SiteSettings(
+        config_file=root,
+        docs_dir=Path(config.docs_dir).resolve(),
+        site_dir=Path(config.site_dir).resolve(),
+        site_url=str(config.site_url or ""),
+        extensions=list(config.markdown_extensions),
+        configs=dict(config.mdx_configs),
+        languages=_languages(config),
+        features=dict(config.extra.get("cityvoices") or features_of(config)),
+        watch=watch,
+    )
+
+
+def load_site(config_file: str | os.PathLike, *, site_dir: str | os.PathLike | None = None,
+              strict: bool = False, features: Mapping[str, bool] | None = None) -> _settings.SiteSettings:
+    """The site's settings; a missing or invalid configuration is a
+    :class:`CityVoicesError` naming the file."""
+    path = Path(config_file)
+    if not path.is_file():
+        raise CityVoicesError(textio.display_path(path), 0,
+                              "no such configuration file (use -f to name the site's mkdocs.yml)", "config")
+    return settings_from_config(_load_config(path, site_dir=site_dir, strict=strict, features=features))
+
+
+# -- logging ---------------------------------------------------------------------------------
+
+class _Format(logging.Formatter):
+    """Our findings are printed as they are (``path:line: severity: message
+    [code]``); the generator's own messages keep its ``LEVEL -  `` prefix."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.name.startswith("mkdocs.plugins.cityvoices"):
+            return record.getMessage()
+        return f"{record.levelname:<7} -  {record.getMessage()}"
+
+
+def setup_logging(quiet: bool) -> None:
+    """What ``mkdocs build`` does: warnings and errors on stderr (and
+    ``--strict`` counts them inside the build).  Quiet hides warnings from
+    the screen only: the logger stays at WARNING so that --strict still
+    counts them (``mkdocs build -q --strict`` lets warnings through unseen)."""
+    import mkdocs
+
+    root = logging.getLogger(mkdocs.__name__)
+    if mkdocs.__name__ != "mkdocs":  # ProperDocs: plugins still log to "mkdocs.*"
+        legacy = logging.getLogger("mkdocs")
+        legacy.parent, legacy.propagate = root, True
+        legacy.setLevel(logging.NOTSET)
+    handler = next((h for h in root.handlers if getattr(h, "_cityvoices", False)), None)
+    if handler is None:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_Format())
+        handler._cityvoices = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    handler.setLevel(logging.ERROR if quiet else logging.WARNING)
+    root.setLevel(logging.WARNING)
+    root.propagate = False
+
+
+# -- building --------------------------------------------------------------------------------
+
+def _select_language(config: Any, lang: str) -> None:
+    """Make mkdocs-static-i18n build ``lang`` only.
+
+    The plugin has no public switch for this.  It reads ``current_language``
+    in ``on_config`` and builds the other languages from its ``on_post_build``
+    unless ``building`` is set; every language stays configured, so the
+    language switcher, hreflang alternates and fallbacks are those of a full
+    build.  These two attributes are the only static-i18n internals we set."""
+    plugin = config.plugins.get("i18n")
+    if plugin is None:
+        raise CityVoicesError(textio.display_path(config.config_file_path or "mkdocs.yml"), 0,
+                              "the configuration has no i18n plugin", "config")
+    known = [locale for locale, _ in _languages(config)]
+    if lang not in known:
+        raise CityVoicesError(textio.display_path(config.config_file_path or "mkdocs.yml"), 0,
+                              f"unknown language {lang!r}; the configuration builds {', '.join(known)}",
+                              "config")
+    plugin.current_language = lang
+    plugin.building = True
+
+
+def _finish_language(config: Any) -> None:
+    """What static-i18n does after its last language: write the root search
+    index from the entries it stacked (this language's only; the parent
+    combines the languages').  Internal to the plugin, called here only."""
+    config.plugins["i18n"].reconfigure_search_index(config)
+
+
+def _run_build(config: Any, *, command: str = "build", serve_url: str | None = None,
+               one_language: bool = False) -> BuildReport:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    from cityvoices.integrations import pdf as _pdf
+
+    _pdf.reset()
+    config.plugins.on_startup(command=command, dirty=False)
+    try:
+        build(config, serve_url=serve_url)
+        if one_language:
+            _finish_language(config)
+    except MkDocsException as exc:
+        raise BuildError(textio.display_path(config.config_file_path or "mkdocs.yml"), 0,
+                         f"the build failed: {exc}", "build-failed") from None
+    finally:
+        if command == "build":
+            config.plugins.on_shutdown()
+    return BuildReport(failed=_pdf.failed_outputs())
+
+
+def build_language(config_file: str | os.PathLike, lang: str, site_dir: str | os.PathLike, *,
+                   strict: bool = False, features: Mapping[str, bool] | None = None) -> BuildReport:
+    """Build one language into ``site_dir`` in this process (the child side
+    of ``cityvoices build``)."""
+    config = _load_config(config_file, site_dir=site_dir, strict=strict, features=features)
+    _select_language(config, lang)
+    return _run_build(config, one_language=True)
+
+
+def build_all(config_file: str | os.PathLike, site_dir: str | os.PathLike, *, strict: bool = False,
+              features: Mapping[str, bool] | None = None) -> BuildReport:
+    """Every language in this process, as ``mkdocs build`` does."""
+    config = _load_config(config_file, site_dir=site_dir, strict=strict, features=features)
+    return _run_build(config)
+
+
+def finish_site(site_dir: str | os.PathLike, failed: bool = True) -> list[str]:
+    """After a build whose PDFs did not all come out (``failed``): take the
+    links to missing PDFs out of the built pages; returns the missing PDFs."""
+    if not failed:
+        return []
+    from cityvoices.integrations import pdf as _pdf
+
+    return _pdf.drop_dead_links(site_dir)
+
+
+# -- preview ---------------------------------------------------------------------------------
+
+def _capture_plugin() -> Any:
+    from mkdocs.plugins import BasePlugin, event_priority
+
+    class Capture(BasePlugin):
+        """Keeps what a build computed (runs after every other plugin)."""
+
+        files: Any = None
+        nav: Any = None
+        env: Any = None
+
+        @event_priority(-1000)
+        def on_nav(self, nav, config, files):
+            self.nav = nav
+            return nav
+
+        @event_priority(-1000)
+        def on_env(self, env, config, files):
+            self.env, self.files = env, files
+            return env
+
+    return Capture()
+
+
+def _render_pages(config: Any, files: Any, nav: Any, env: Any, pages: list[Any]) -> None:
+    """Render ``pages`` again with a loaded configuration, navigation and
+    template environment, writing their HTML files.
+
+    MkDocs has no public API to render one page outside a full build.  Its
+    ``_populate_page`` and ``_build_page`` are what ``build()`` runs for each
+    page, with every plugin event in its order; calling them (here only) is
+    what keeps a re-rendered page byte-identical to a full build's."""
+    from mkdocs.commands.build import _build_page, _populate_page
+
+    for page in pages:
+        _populate_page(page, config, files)
+    doc_files = files.documentation_pages()
+    for page in pages:
+        _build_page(page, config, doc_files, nav, env)
+
+
+class _LanguageSite:
+    """One language of the site, built in this process and kept loaded."""
+
+    def __init__(self, session: "ServeSession", lang: str, site_dir: Path):
+        self.session, self.lang, self.site_dir = session, lang, site_dir
+        self.config: Any = None
+        self.capture: Any = None
+
+    def build(self) -> None:
+        s = self.session
+        config = _load_config(s.config_file, site_dir=self.site_dir, strict=s.strict, features=s.features)
+        config.site_url = s.serve_url
+        _select_language(config, self.lang)
+        self.capture = _capture_plugin()
+        config.plugins["cityvoices-serve"] = self.capture
+        _run_build(config, command="serve", serve_url=s.serve_url, one_language=True)
+        self.config = config
+
+    def pages_for(self, abs_paths: set[str]) -> list[Any]:
+        """Pages of this language made from one of ``abs_paths``, plus its
+        listing pages when there is one."""
+        pages, listings = [], []
+        for file in self.capture.files.documentation_pages():
+            page = file.page
+            if page is None:
+                continue
+            if file.abs_src_path and os.path.normpath(file.abs_src_path) in abs_paths:
+                pages.append(page)
+            elif page.meta.get("listing"):
+                listings.append(page)
+        return pages + listings if pages else []
+
+    def rerender(self, pages: list[Any], served: Path) -> None:
+        from cityvoices.integrations import common, dispatch
+
+        config, files = self.config, self.capture.files
+        common.new_build()
+        dispatch("on_files", files, config=config)  # re-read front matter: catalogue, validation
+        _render_pages(config, files, self.capture.nav, self.capture.env, pages)
+        if self.site_dir == served:
+            return
+        for page in pages:  # another language's build folder: copy into the served tree
+            out = Path(page.file.abs_dest_path)
+            textio.atomic_write(served / out.relative_to(self.site_dir), out.read_bytes())
+
+
+class ServeSession:
+    """Every language built once into a temporary folder and kept loaded; a
+    saved Markdown file re-renders only its own pages (in the languages that
+    show it) and that language's listing pages.  A new or deleted file, or
+    any other change (mkdocs.yml, the theme), rebuilds everything.
+
+    Each language builds into its own folder and the trees are merged as
+    ``cityvoices build`` merges them (:func:`cityvoices.buildpar.merge_trees`):
+    the served folder is the default language's."""
+
+    def __init__(self, config_file: str | os.PathLike, work_dir: str | os.PathLike, *, host: str, port: int,
+                 strict: bool = False, features: Mapping[str, bool] | None = None):
+        self.config_file = Path(config_file).resolve()
+        self.host, self.port, self.strict, self.features = host, port, strict, dict(features or {})
+        self.serve_url = f"http://{host}:{port}/"
+        self.settings = load_site(self.config_file, features=self.features)
+        if not self.settings.languages:
+            raise CityVoicesError(textio.display_path(self.config_file), 0,
+                                  "the configuration has no i18n languages to build", "config")
+        self.jobs = buildpar.plan_jobs(self.settings.languages, str(work_dir))
+        self.site_dir = Path(self.jobs[0].out_dir)  # the default language's: served
+        self.sites: list[_LanguageSite] = []
+        self.snapshot: dict[str, int] = {}
+
+    def _scan(self) -> dict[str, int]:
+        out = {}
+        for dirpath, dirs, files in os.walk(self.settings.docs_dir):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in files:
+                path = os.path.join(dirpath, name)
+                try:
+                    out[os.path.normpath(path)] = os.stat(path).st_mtime_ns
+                except FileNotFoundError:
+                    pass
+        return out
+
+    def full_build(self) -> None:
+        log = logging.getLogger("mkdocs.cityvoices.serve")
+        t0 = time.perf_counter()
+        self.snapshot = self._scan()
+        old, sites = self.sites, []
+        for job in self.jobs:
+            site = _LanguageSite(self, job.lang, Path(job.out_dir))
+            site.build()
+            sites.append(site)
+        buildpar.merge_trees(self.jobs)
+        self.sites = sites
+        for site in old:
+            site.config.plugins.on_shutdown()
+        log.info("CityVoices serve: built %s in %.1f s", ", ".join(j.lang for j in self.jobs),
+                 time.perf_counter() - t0)
+
+    def rebuild(self) -> None:
+        """What changed since the last look decides how much to build."""
+        log = logging.getLogger("mkdocs.cityvoices.serve")
+        t0 = time.perf_counter()
+        now = self._scan()
+        changed = {p for p, m in now.items() if self.snapshot.get(p) != m}
+        added_or_removed = set(now) ^ set(self.snapshot)
+        non_md = {p for p in changed if not p.endswith(".md")}
+        if added_or_removed or non_md or not changed or not self.sites:
+            self.full_build()  # the tree changed shape, an asset or the configuration changed
+            return
+        self.snapshot = now
+        done = []
+        for site in self.sites:
+            pages = site.pages_for(changed)
+            if pages:
+                site.rerender(pages, self.site_dir)
+                done.append(f"{site.lang}: {len(pages)} page(s)")
+        log.info("CityVoices serve: re-rendered %s in %.2f s", "; ".join(done) or "nothing",
+                 time.perf_counter() - t0)
+
+    def serve(self) -> None:
+        """Serve until Ctrl-C, rebuilding on every change (MkDocs' live-reload server)."""
+        from mkdocs.livereload import LiveReloadServer
+
+        for name in ("mkdocs.cityvoices.serve", "mkdocs.livereload"):
+            logging.getLogger(name).setLevel(logging.INFO)
+        server = LiveReloadServer(builder=self.rebuild, host=self.host, port=self.port, root=str(self.site_dir))
+
+        def error_page(code: int) -> bytes | None:
+            page = self.site_dir / f"{code}.html"
+            return page.read_bytes() if code == 404 and page.is_file() else None
+
+        server.error_handler = error_page
+        for path in self.settings.watch:
+            server.watch(str(path))
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            logging.getLogger("mkdocs.cityvoices.serve").info("Shutting down...")
+        finally:
+            server.shutdown()
+
+    def close(self) -> None:
+        for site in self.sites:
+            if site.config is not None:
+                site.config.plugins.on_shutdown()

@@ -1,0 +1,123 @@
+"""The site's settings as plain data, and the one schema of its feature switches.
+
+The engine layer (:mod:`cityvoices.integrations.engine`) fills
+:class:`SiteSettings` from the generator's configuration; everything else
+(the PDF runner, the commands) reads this dataclass and never the
+generator's configuration object.
+
+Feature switches live in ``mkdocs.yml`` under ``extra.cityvoices``::
+
+    extra:
+      cityvoices:
+        pdf: true       # PDF editions and the links to them
+        search: true    # our per-language search index (false: Material's own)
+        offline: true   # `cityvoices build` also writes downloads/cityvoices-offline.zip
+
+:func:`features_from` validates that mapping (a misspelled or mistyped key is
+an error naming ``mkdocs.yml``, its line and the key); a command may override
+single switches for one run (``cityvoices build --no-pdf``).  Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from cityvoices.problems import CityVoicesError
+
+#: ``name: (default, what it switches)``: the whole schema.
+FEATURES: dict[str, tuple[bool, str]] = {
+    "pdf": (True, "PDF editions of every publication and issue, and the links to them on the pages"),
+    "search": (True, "our per-language search index and worker (false: Material's own combined index)"),
+    "offline": (True, "`cityvoices build` also writes the offline copy, downloads/cityvoices-offline.zip"),
+}
+#: Where the switches live in mkdocs.yml.
+KEY = ("extra", "cityvoices")
+
+
+def _line_of_key(config_text: str, name: str | None) -> int:
+    """Line of ``extra: cityvoices: [name:]`` in the YAML text (0: not found)."""
+    lines = config_text.splitlines()
+    in_extra = in_cv = False
+    for no, line in enumerate(lines, 1):
+        if re.match(r"^extra\s*:", line):
+            in_extra = True
+            continue
+        if in_extra and re.match(r"^\S", line):
+            in_extra = in_cv = False
+        if in_extra and re.match(r"^\s+cityvoices\s*:", line):
+            in_cv = True
+            if name is None:
+                return no
+            continue
+        if in_cv and name is not None and re.match(rf"^\s+{re.escape(name)}\s*:", line):
+            return no
+    return 0
+
+
+def features_from(value: Any, config_path: str = "mkdocs.yml", config_text: str = "") -> dict[str, bool]:
+    """The switches of ``extra.cityvoices`` with defaults filled in.
+
+    ``value`` is the mapping as YAML gave it (``None`` when absent);
+    ``config_text`` the file's text, only to name the line of a bad key."""
+    if value is None:
+        value = {}
+    if not isinstance(value, Mapping):
+        raise CityVoicesError(config_path, _line_of_key(config_text, None),
+                              f"extra.cityvoices must be a mapping of switches ({', '.join(FEATURES)}), "
+                              f"not {type(value).__name__}", "config-feature")
+    out = {name: default for name, (default, _) in FEATURES.items()}
+    for name, setting in value.items():
+        if name not in FEATURES:
+            raise CityVoicesError(config_path, _line_of_key(config_text, str(name)),
+                                  f"extra.cityvoices.{name}: unknown feature; the features are "
+                                  f"{', '.join(FEATURES)}", "config-feature")
+        if not isinstance(setting, bool):
+            raise CityVoicesError(config_path, _line_of_key(config_text, str(name)),
+                                  f"extra.cityvoices.{name} must be true or false, not {setting!r}",
+                                  "config-feature")
+        out[name] = setting
+    return out
+
+
+def with_overrides(features: Mapping[str, bool], overrides: Mapping[str, bool] | None) -> dict[str, bool]:
+    """``features`` with a run's overrides (``--no-pdf``) applied."""
+    out = dict(features)
+    for name, setting in (overrides or {}).items():
+        if name not in FEATURES:
+            raise ValueError(f"unknown feature {name!r}; the features are {', '.join(FEATURES)}")
+        out[name] = bool(setting)
+    return out
+
+
+@dataclass
+class SiteSettings:
+    """What the tools need to know about the site, independent of the generator."""
+
+    config_file: Path  # mkdocs.yml, absolute
+    docs_dir: Path
+    site_dir: Path
+    site_url: str
+    extensions: list[Any]  # Markdown extensions as the generator configured them
+    configs: dict[str, Any]
+    languages: list[tuple[str, bool]] = field(default_factory=list)  # (locale, is_default)
+    features: dict[str, bool] = field(default_factory=dict)
+    watch: list[Path] = field(default_factory=list)  # what a preview server watches
+
+    @property
+    def root(self) -> Path:
+        """The repository: the folder of mkdocs.yml."""
+        return self.config_file.parent
+
+    @property
+    def docs_prefix(self) -> str:
+        """``docs/``: the docs folder as an editor types it from the repository root."""
+        rel = os.path.relpath(self.docs_dir, self.root)
+        return "" if rel == "." else Path(rel).as_posix().rstrip("/") + "/"
+
+    def source_path(self, src_uri: str) -> str:
+        """A source's path as an editor pastes it from the repository root."""
+        return self.docs_prefix + src_uri
