@@ -34,7 +34,8 @@ def discover() -> dict[str, ModuleType]:
         try:
             module = importlib.import_module(f"{__name__}.{info.name}")
         except Exception as exc:  # one broken benchmark must not hide the others
-            print(f"cityvoices bench: skipping {info.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            print(f"{info.name}.py: warning: benchmark skipped: {type(exc).__name__}: {exc} [bench-import]",
+                  file=sys.stderr)
             continue
         if all(hasattr(module, attr) for attr in ("NAME", "add_arguments", "run")):
             found[module.NAME] = module

@@ -10,7 +10,7 @@ project's own site pages.  It is built, alternately, with
   extensions, none of our hooks, and no ``nav`` (MkDocs' default: every page
   in the navigation), by ``mkdocs build``;
 - **ours**: the project's ``mkdocs.yml`` with every hook (PDFs excluded,
-  ``CV_PDF=0``), by ``cityvoices build`` (one process per language).
+  ``--no-pdf --no-offline``), by ``cityvoices build`` (one process per language).
 
 Reported for each: wall time, peak memory (sum of the max RSS of every
 process of the build), pages/s, size of the site, average HTML bytes of an
@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import re
 import shutil
 import subprocess
@@ -34,7 +33,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cityvoices import bench, placeholder, synth
+from cityvoices import bench
+from cityvoices.archive import write_archive
+from cityvoices.problems import EXIT_CLEAN, EXIT_FINDINGS, CityVoicesError
 
 NAME = "build"
 SCRIPTS = Path(__file__).resolve().parents[2]
@@ -42,101 +43,11 @@ TARGET_RATIO_500 = 0.6
 TARGET_SECONDS_2000 = 60.0
 TARGET_RSS_2000 = 1 << 30
 TARGET_ARTICLE_BYTES = 60_000
-#: The project's own site pages copied into every archive (publications are generated).
-SITE_PAGES = ("index", "cityvoices/index", "newsletters/index", "reports/index", "status/index", "guide/index")
-EVENTS = ("2013-seoul-congress", "2015-kathmandu-forum", "2017-colombo-congress", "2019-yokohama-forum",
-          "2021-online-congress")
-RE_IMAGE = re.compile(r"\]\(images/fig-(\d+)\.jpg\)")
-
-
-# -- the archive ----------------------------------------------------------------------------
-
-def publication_files(seed: synth.Seed, rng: random.Random, index: int) -> dict[str, str]:
-    """One generated publication: ``{path under docs/: text}`` for both
-    languages and its placeholder figures.  About 70% are magazine articles
-    (grouped by issue), 20% newsletters (by month) and 10% reports (by event)."""
-    ko, en = synth.publication_pair(seed, rng, index)
-    kind = ("article",) * 7 + ("newsletter",) * 2 + ("report",)
-    kind = kind[index % 10]
-    date = re.search(r"^date: (\d{4})-(\d{2})", ko, re.M)
-    slug = f"pub-{index:05d}"
-    if kind == "article":
-        issue = re.search(r"^issue: (\S+)", ko, re.M).group(1)
-        folder = f"cityvoices/{issue}/{slug}"
-    elif kind == "newsletter":
-        folder = f"newsletters/{date.group(1)}-{date.group(2)}/{slug}"
-    else:
-        event = EVENTS[index % len(EVENTS)]
-        folder = f"reports/{event}/{slug}"
-    out: dict[str, str] = {}
-    figures = sorted({int(n) for n in RE_IMAGE.findall(ko)})
-    for lang, text in (("ko", ko), ("en", en)):
-        if kind != "article":
-            text = text.replace("type: article", f"type: {kind}", 1)
-            text = re.sub(r"^issue: .*\n", "", text, count=1, flags=re.M)
-            if kind == "report":
-                text = text.replace("\ntags:", f"\nevent: {EVENTS[index % len(EVENTS)]}\ntags:", 1)
-        out[f"{folder}/index.{lang}.md"] = RE_IMAGE.sub(r"](images/fig-\1.svg)", text)
-    for n in figures:
-        out[f"{folder}/images/fig-{n:02d}.svg"] = placeholder.placeholder_svg(
-            n, f"{slug} 그림 {n}", f"{slug} figure {n}")
-    return out
-
-
-def archive_files(n: int, seed_value: int = 2013) -> dict[str, str]:
-    """The generated publications of an archive of ``n`` (pure)."""
-    seed = synth.parse_seed(synth.load_seed())
-    rng = random.Random(seed_value)
-    files: dict[str, str] = {}
-    for i in range(n):
-        files.update(publication_files(seed, rng, i))
-    return files
-
-
-def write_archive(root: Path, n: int, seed_value: int = 2013, repo: Path | None = None) -> dict:
-    """A project folder under ``root``: the project's site pages and assets,
-    ``n`` generated publications, and two configurations, ``mkdocs.yml``
-    (ours, with hooks) and ``stock.yml``.  Returns a summary."""
-    repo = repo or bench.repo_root(SCRIPTS)
-    docs = root / "docs"
-    if docs.exists():
-        shutil.rmtree(docs)
-    docs.mkdir(parents=True)
-    for stem in SITE_PAGES:
-        for lang in ("ko", "en"):
-            src = repo / "docs" / f"{stem}.{lang}.md"
-            if src.exists():
-                (docs / src.relative_to(repo / "docs")).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(src, docs / src.relative_to(repo / "docs"))
-    shutil.copytree(repo / "docs" / "assets", docs / "assets")
-    files = archive_files(n, seed_value)
-    for rel, text in files.items():
-        path = docs / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    cfg = (repo / "mkdocs.yml").read_text(encoding="utf-8")
-    ours = cfg.replace("custom_dir: overrides", f"custom_dir: {repo / 'overrides'}")
-    ours = ours.replace("  - scripts/hooks.py", f"  - {repo / 'scripts' / 'hooks.py'}")
-    (root / "mkdocs.yml").write_text(ours, encoding="utf-8")
-    (root / "stock.yml").write_text(stock_config(cfg), encoding="utf-8")
-    return {"publications": n, "sources": sum(1 for r in files if r.endswith(".md"))}
-
-
-def stock_config(cfg: str) -> str:
-    """Our configuration made stock: no hooks, no theme overrides, no nav
-    (MkDocs lists every page), no extra CSS; same plugins and extensions."""
-    out = re.sub(r"^hooks:\n(?:  - .*\n)+", "", cfg, flags=re.M)
-    out = re.sub(r"^nav:\n(?:  - .*\n)+", "", out, flags=re.M)
-    out = re.sub(r"^extra_css:\n(?:  - .*\n)+", "", out, flags=re.M)
-    out = re.sub(r"^  custom_dir: .*\n", "", out, flags=re.M)
-    return out
-
-
 # -- measuring -------------------------------------------------------------------------------
 
 def _env() -> dict[str, str]:
     env = dict(os.environ)
-    env.update({"NO_MKDOCS_2_WARNING": "1", "CV_PDF": "0"})
+    env.update({"NO_MKDOCS_2_WARNING": "1"})
     env["PYTHONPATH"] = str(SCRIPTS) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
 
@@ -166,8 +77,8 @@ def run_ours(root: Path, site: Path, strict: bool = False) -> dict:
     """``cityvoices build`` with our configuration: the wrapper's own RSS plus
     the max RSS of each language process (they run at the same time)."""
     stats = root / "stats.json"
-    cmd = [sys.executable, "-m", "cityvoices", "build", "-q", "-f", str(root / "mkdocs.yml"),
-           "-d", str(site), "--stats", str(stats)]
+    cmd = [sys.executable, "-m", "cityvoices", "build", "-q", "--no-pdf", "--no-offline",
+           "-f", str(root / "mkdocs.yml"), "-d", str(site), "--stats", str(stats)]
     if strict:
         cmd.append("--strict")
     seconds, _usage = _run_child(cmd, root, "cityvoices build")
@@ -204,7 +115,7 @@ def site_metrics(site: Path) -> dict:
 _PROFILE = r"""
 import json, os, sys, time
 import markdown
-from cityvoices.commands import build as cvbuild
+from cityvoices.integrations import engine
 spent = [0.0]
 _convert = markdown.Markdown.convert
 def convert(self, source):
@@ -216,7 +127,9 @@ def convert(self, source):
 markdown.Markdown.convert = convert
 cfg, lang, out, result = sys.argv[1:5]
 t0 = time.perf_counter()
-code = cvbuild.build_one(cfg, lang, out, False, True)
+engine.setup_logging(True)
+engine.build_language(cfg, lang, out, features={"pdf": False, "offline": False})
+code = 0
 total = time.perf_counter() - t0
 json.dump({"seconds": total, "markdown": spent[0], "code": code}, open(result, "w"))
 """
@@ -421,8 +334,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if not sizes or any(n < 1 for n in sizes):
-        print("cityvoices bench build: --sizes needs positive numbers, like 100,500", file=sys.stderr)
-        return 2
+        raise CityVoicesError("--sizes", 0, f"needs positive numbers, like 100,500, not {args.sizes!r}", "bench-args")
+    if args.workdir and not Path(args.workdir).is_dir():
+        raise CityVoicesError(args.workdir, 0, "--workdir: no such folder", "bench-args")
     work = Path(tempfile.mkdtemp(prefix="cv-bench-build-", dir=args.workdir))
     rows: list[dict] = []
     edit: dict | None = None
@@ -451,7 +365,7 @@ def run(args: argparse.Namespace) -> int:
     notes.append("- Stock: Material + mkdocs-static-i18n, the project's Markdown extensions, no hooks, no "
                  "theme overrides, no `nav` (every page listed), `mkdocs build`, one process. Ours: the "
                  "project's mkdocs.yml and hooks with every integration on main at the time, PDFs off "
-                 "(`CV_PDF=0`), `cityvoices build` (one process per language, merged).")
+                 "(`--no-pdf --no-offline`), `cityvoices build` (one process per language, merged).")
     notes.append("- Peak memory: max RSS of the stock process; for ours, the max RSS of each language "
                  "process summed, plus the wrapper's. Search index: `search/` plus our per-language "
                  "index shards. Markdown share: time inside `markdown.Markdown.convert` in one "
@@ -468,4 +382,4 @@ def run(args: argparse.Namespace) -> int:
         path = args.output or (bench.repo_root(SCRIPTS) / "BENCHMARKS.md")
         bench.write_section(path, NAME, text)
         print(f"updated the '## {NAME}' section of {path}")
-    return 0 if ok else 1
+    return EXIT_CLEAN if ok else EXIT_FINDINGS

@@ -14,7 +14,8 @@ from __future__ import annotations
 import argparse
 import random
 
-from cityvoices import bench, synth
+from cityvoices import bench
+from cityvoices.problems import EXIT_CLEAN, EXIT_FINDINGS, synth
 from cityvoices.normalize import normalize_text
 
 NAME = "normalize"
@@ -112,4 +113,4 @@ def run(args: argparse.Namespace) -> int:
         path = args.output or (bench.repo_root() / "BENCHMARKS.md")
         bench.write_section(path, NAME, text)
         print(f"updated the '## {NAME}' section of {path}")
-    return 0 if ok else 1
+    return EXIT_CLEAN if ok else EXIT_FINDINGS

@@ -24,7 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from cityvoices import bench, synth
+from cityvoices import bench
+from cityvoices.problems import EXIT_CLEAN, EXIT_FINDINGS, synth
 from cityvoices.pdf import assemble, runner
 
 NAME = "pdf"
@@ -108,14 +109,16 @@ def core_probe(workers: int) -> float:
 
 def run(args: argparse.Namespace) -> int:
     root = bench.repo_root()
-    base = runner.load_settings(root / "mkdocs.yml")
+    from cityvoices.integrations import engine
+
+    base = engine.load_site(root / "mkdocs.yml")
     workers = [int(w) for w in args.workers.split(",") if w.strip()]
     with tempfile.TemporaryDirectory(prefix="cv-bench-pdf-") as tmp:
         tmpdir = Path(tmp)
         docs = tmpdir / "docs"
         generate(docs, args.publications, args.seed)
-        settings = dataclasses.replace(base, docs_dir=docs.resolve(), root=tmpdir)
-        sources = runner.read_sources(settings.docs_dir)
+        settings = dataclasses.replace(base, docs_dir=docs.resolve(), config_file=tmpdir / "mkdocs.yml")
+        sources = runner.read_sources(settings)
         t0 = time.perf_counter()
         jobs, _ = runner.plan(sources, settings)
         plan_seconds = time.perf_counter() - t0
@@ -156,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
         assert not again.made, again.made
         print(f"run with nothing changed: {unchanged:.2f} s", flush=True)
         # one whole issue: the seed's real issue 2014-1, rendered alone in this process
-        seed_sources = runner.read_sources(base.docs_dir)
+        seed_sources = runner.read_sources(base)
         seed_jobs, _ = runner.plan(seed_sources, base)
         issue_job = next(j for j in seed_jobs if j.name == assemble.issue_pdf_name("2014-1", "ko"))
         runner.render_pdf(issue_job.html)  # warm up fonts and imports
@@ -222,4 +225,4 @@ def run(args: argparse.Namespace) -> int:
         out = Path(args.output) if args.output else root / "BENCHMARKS.md"
         bench.write_section(out, "pdf", text)
         print(f"wrote the 'pdf' section of {out}")
-    return 0 if ok_unchanged and ok_speedup and not failed else 1
+    return EXIT_CLEAN if ok_unchanged and ok_speedup and not failed else EXIT_FINDINGS

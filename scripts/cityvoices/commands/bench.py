@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from cityvoices import bench
+from cityvoices.problems import EXIT_ERROR
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -20,4 +21,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         sp = sub.add_parser(name, help=doc[0] if doc else None, description=module.__doc__)
         module.add_arguments(sp)
         sp.set_defaults(func=module.run)
-    p.set_defaults(func=lambda args, _p=p: (_p.print_help(), 2)[1])
+    p.set_defaults(func=lambda args, _p=p: (_p.print_help(), EXIT_ERROR)[1])

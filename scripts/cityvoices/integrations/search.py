@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from cityvoices import textio
-from cityvoices.integrations.common import current_lang, log
+from cityvoices.integrations.common import current_lang, enabled, log
 from cityvoices.search import index as search_index
 
 ASSETS = Path("assets") / "javascripts" / "cv-search"
@@ -55,7 +55,7 @@ def on_post_build(config: Any, **_: Any) -> None:
     # entries (priority 0) and before static-i18n (priority -100) stacks them
     # into its combined index: we index them, then empty the list.
     plugin = _search_plugin(config)
-    if plugin is None or os.environ.get("CV_SEARCH") == "0":  # 0: benchmarks only
+    if plugin is None or not enabled(config, "search"):  # off: Material's own index stays
         return
     t0 = time.perf_counter()
     lang = current_lang(config)
