@@ -1,15 +1,18 @@
-"""Shared fixtures: a built site, a local HTTP server, and Debian's Chromium.
+"""Shared fixtures: a built site, a local HTTP server, and Debian's Chromium,
+plus the guard that keeps the markers honest.
 
-The site is built once per test session into a temporary folder with the
-project's real mkdocs.yml (``--strict``), so HTML tests check what readers get.
+The guard: a test that is not marked ``build`` may not start a site build
+(``mkdocs``/``properdocs build|serve``, ``cityvoices build|serve|offline|bench``
+in a subprocess, or the engine's in-process build); one not marked
+``browser`` may not start Chromium; one not marked ``pdf`` may not render a
+PDF.  So ``-m "not build and not browser and not pdf and not slow"`` is
+quick by construction, not by convention.  Helpers live in helpers.py.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
-import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -17,69 +20,68 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures"
-#: The seed article ships as package data (cityvoices.synth reads it too).
-SEED = ROOT / "scripts" / "cityvoices" / "data" / "seed" / "citynet-seoul-congress-2013.txt"
-#: Real parallel Markdown with its licences (see fixtures/corpus/PROVENANCE.md).
-CORPUS = FIXTURES / "corpus"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
-]
-SEED_ARTICLE = "cityvoices/2014-1/seoul-congress-2013"
+import helpers
+from helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, build_site
 
 sys.path.insert(0, str(ROOT / "scripts"))
 
-
-def mkdocs_env(**extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update({"NO_MKDOCS_2_WARNING": "1", "CV_PDF": "0"})
-    env.update(extra)
-    return env
+_BUILD_WORDS = {"build", "serve", "offline", "bench"}
+_GENERATORS = {"mkdocs", "properdocs", "cityvoices"}
 
 
-def build_site(config: Path, dest: Path, *, strict: bool = True, env: dict[str, str] | None = None,
-               check: bool = True, quiet: bool = True) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(dest)]
-    if quiet and not strict:
-        # `-q` raises the log level to ERROR, which hides warnings from
-        # --strict's counter: a strict build must never be quiet.
-        cmd.append("-q")
-    if strict:
-        cmd.append("--strict")
-    proc = subprocess.run(cmd, cwd=config.parent, env=env or mkdocs_env(), text=True,
-                          capture_output=True, timeout=600)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"mkdocs build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-    return proc
+def launches(argv) -> str | None:
+    """The marker a command line needs: ``build``, ``browser``, ``pdf`` or None."""
+    args = [str(a) for a in (argv if isinstance(argv, (list, tuple)) else str(argv).split())]
+    names = [Path(a).name for a in args]
+    if any(n.startswith("chromium") or n == "chrome" for n in names):
+        return "browser"
+    for i, name in enumerate(names):
+        if name in _GENERATORS or name.startswith("properdocs"):
+            rest = set(names[i + 1:])
+            if rest & _BUILD_WORDS:
+                return "build"
+            if name == "cityvoices" and "pdf" in rest:
+                return "pdf"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _honest_markers(request, monkeypatch):
+    helpers.current[0] = request.node
+    real_init = subprocess.Popen.__init__
+
+    def guarded(self, args, *a, **kw):
+        need = launches(args)
+        if need:
+            helpers.require(need, what=f"runs {' '.join(map(str, args))[:120]!r}")
+        return real_init(self, args, *a, **kw)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", guarded)
+    from cityvoices.integrations import engine
+    from cityvoices.pdf import runner
+
+    real_build, real_render = engine._run_build, runner.render_pdf
+
+    def build(*a, **kw):
+        helpers.require("build", what="builds a site in process")
+        return real_build(*a, **kw)
+
+    def render(*a, **kw):
+        helpers.require("pdf", what="renders a PDF")
+        return real_render(*a, **kw)
+
+    monkeypatch.setattr(engine, "_run_build", build)
+    monkeypatch.setattr(runner, "render_pdf", render)
+    yield
+    helpers.current[0] = None
 
 
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's docs/ built with the project's mkdocs.yml, --strict."""
-    dest = tmp_path_factory.mktemp("site")
+    """The project's docs/ built with the project's mkdocs.yml, --strict (no PDFs)."""
+    dest = tmp_path_factory.mktemp("site") / "site"
     build_site(ROOT / "mkdocs.yml", dest)
     return dest
-
-
-def make_fixture_project(tmp: Path, docs: dict[str, str | bytes], *, copy_assets: bool = True) -> Path:
-    """A throwaway project: the real mkdocs.yml pointed at a fixture docs tree.
-
-    ``docs`` maps paths under docs/ to file contents. Returns the config path."""
-    (tmp / "docs").mkdir(parents=True, exist_ok=True)
-    for rel, content in docs.items():
-        path = tmp / "docs" / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    if copy_assets:
-        shutil.copytree(ROOT / "docs" / "assets", tmp / "docs" / "assets", dirs_exist_ok=True)
-    cfg = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    cfg = cfg.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
-    cfg = cfg.replace("  - scripts/hooks.py", f"  - {ROOT / 'scripts' / 'hooks.py'}")
-    (tmp / "mkdocs.yml").write_text(cfg, encoding="utf-8")
-    return tmp / "mkdocs.yml"
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -106,7 +108,9 @@ def serve():
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    """Debian's Chromium driven by Playwright (never a downloaded browser);
+    only for tests marked ``browser`` (checked when it starts)."""
+    helpers.require("browser", what="starts Chromium")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/setup.sh test`, which installs Debian's chromium")
     from playwright.sync_api import sync_playwright

@@ -6,9 +6,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import SEED_ARTICLE
+from helpers import SEED_ARTICLE
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.build]
 
 
 def test_switch_language_lands_on_same_article_and_no_request_leaves(site_dir, serve, browser):

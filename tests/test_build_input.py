@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build_site, make_fixture_project
+from helpers import build_site, make_fixture_project
 
 pytestmark = pytest.mark.build
 
@@ -108,21 +108,13 @@ def test_one_language_only_still_builds(tmp_path):
 def test_quiet_strict_cityvoices_build_still_fails_on_warnings(tmp_path):
     """`mkdocs build -q --strict` lets warnings through unseen and uncounted;
     `cityvoices build -q --strict` must not."""
-    import subprocess
-    import sys
-
-    from conftest import ROOT, mkdocs_env
-
     odd = GOOD.format(title="시험", body="본문").replace("issue: 2014-1", "issue: 2014-1\nphotographer: Kim")
     cfg = project(tmp_path, {ART.format(lang="ko"): odd, ART.format(lang="en"): GOOD.format(title="T", body="B")})
-    env = mkdocs_env(PYTHONPATH=str(ROOT / "scripts"))
     out = tmp_path / "out"
-    strict = subprocess.run([sys.executable, "-m", "cityvoices", "build", "-q", "--strict", "-f", str(cfg),
-                             "-d", str(out)], cwd=tmp_path, env=env, text=True, capture_output=True, timeout=300)
+    strict = build_site(cfg, out, strict=True, quiet=True, serial=False, check=False)
     assert strict.returncode == 2, strict.stdout + strict.stderr
     assert "strict mode" in strict.stderr and not out.exists()
-    lenient = subprocess.run([sys.executable, "-m", "cityvoices", "build", "-q", "-f", str(cfg), "-d", str(out)],
-                             cwd=tmp_path, env=env, text=True, capture_output=True, timeout=300)
+    lenient = build_site(cfg, out, strict=False, quiet=True, serial=False, check=False)
     assert lenient.returncode == 0, lenient.stdout + lenient.stderr
     assert "photographer" not in lenient.stderr  # quiet: warnings are not shown
     assert (out / "en" / "cityvoices" / "2014-1" / "test" / "index.html").exists()

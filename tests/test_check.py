@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT
+from helpers import CORPUS, ROOT
 from cityvoices import cli, parallel, textio
 
 FIX = ROOT / "tests" / "fixtures" / "check"

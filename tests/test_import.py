@@ -7,7 +7,7 @@ import re
 
 from cityvoices import langsplit
 from cityvoices.cli import main
-from conftest import SEED
+from helpers import SEED
 
 HANGUL = re.compile(r"[가-힣]")
 

@@ -1,41 +1,41 @@
-"""The bench dispatcher and its shared helpers (not a timed test)."""
+"""``cityvoices bench``, driven as a user runs it (not a timed test: speed is
+the benchmark's business).  Its section of BENCHMARKS.md is replaced and
+every other section kept; a bad argument is a message and exit 2."""
 
 from __future__ import annotations
 
-from cityvoices import bench
+import pytest
+
 from cityvoices.cli import main
 
-
-def test_write_section_replaces_only_its_section(tmp_path):
-    path = tmp_path / "BENCHMARKS.md"
-    path.write_text("# Benchmarks\n\n## build\n\nbuild table\n\n## normalize\n\nold\n\n## search\n\nsearch table\n",
-                    encoding="utf-8")
-    bench.write_section(path, "normalize", "new table\n")
-    text = path.read_text(encoding="utf-8")
-    assert text == "# Benchmarks\n\n## build\n\nbuild table\n\n## normalize\n\nnew table\n\n## search\n\nsearch table\n"
-    bench.write_section(path, "pdf", "pdf table")
-    assert path.read_text(encoding="utf-8").endswith("## search\n\nsearch table\n\n## pdf\n\npdf table\n")
+OTHERS = "# Benchmarks\n\n## build\n\nbuild table\n\n## normalize\n\nold\n\n## search\n\nsearch table\n"
 
 
-def test_write_section_creates_the_file(tmp_path):
-    path = tmp_path / "BENCHMARKS.md"
-    bench.write_section(path, "normalize", "table")
-    text = path.read_text(encoding="utf-8")
-    assert text.startswith("# Benchmarks\n") and text.endswith("## normalize\n\ntable\n")
-
-
-def test_peak_memory_and_timed():
-    m = bench.peak_memory(lambda: bytearray(5_000_000))
-    assert m.peak_bytes >= 5_000_000 and len(m.result) == 5_000_000
-    assert bench.timed(lambda: 42, repeat=2).result == 42
-
-
-def test_dispatcher_discovers_normalize_and_runs_a_small_size(tmp_path, capsys):
-    assert "normalize" in bench.discover()
+def test_bench_normalize_replaces_only_its_section(tmp_path):
     out = tmp_path / "B.md"
-    # exit 1 only means a speed target was missed at these toy sizes; speed is
-    # the benchmark's business, never a test's (DEVELOPERS.md)
+    out.write_text(OTHERS, encoding="utf-8")
+    # exit 1 only means a speed target was missed at these toy sizes
     assert main(["bench", "normalize", "--sizes", "0.05,0.5", "--repeat", "1", "--output", str(out)]) in (0, 1)
     text = out.read_text(encoding="utf-8")
-    assert "## normalize" in text and "MB/s" in text and "0.5 MB, files" in text
-    assert "| 0 |" in text  # no problems on the generated files
+    assert text.startswith("# Benchmarks\n\n## build\n\nbuild table\n\n## normalize\n\n")
+    assert text.endswith("## search\n\nsearch table\n")
+    section = text.split("## normalize\n\n", 1)[1].split("## search", 1)[0]
+    assert "old" not in section and "MB/s" in section and "0.5 MB, files" in section
+    assert "| 0 |" in section  # no problems on the generated files
+
+
+def test_bench_normalize_creates_the_file(tmp_path):
+    out = tmp_path / "new" / "B.md"
+    assert main(["bench", "normalize", "--sizes", "0.05", "--repeat", "1", "--output", str(out)]) in (0, 1)
+    assert out.read_text(encoding="utf-8").startswith("# Benchmarks\n")
+
+
+@pytest.mark.parametrize("argv, where", [
+    (["bench", "build", "--sizes", "0", "--no-write"], "--sizes: error:"),
+    (["bench", "build", "--sizes", "5", "--workdir", "/nonexistent/cv", "--no-write"], "/nonexistent/cv: error:"),
+    (["bench", "search", "--pubs", "x", "--no-write"], "--pubs: error:"),
+])
+def test_bad_bench_arguments_are_messages(argv, where, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(where) and err.rstrip().endswith("[bench-args]") and "Traceback" not in err

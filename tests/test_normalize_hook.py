@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from cityvoices.normalize import normalize_text
-from conftest import build_site, make_fixture_project
+from helpers import build_site, make_fixture_project
 from test_build_input import PAGES
 
 pytestmark = pytest.mark.build

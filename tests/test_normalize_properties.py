@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS as CORPUS_DIR
-from conftest import SEED as SEED_PATH
+from helpers import CORPUS as CORPUS_DIR
+from helpers import SEED as SEED_PATH
 
 from cityvoices import synth
 from cityvoices.normalize import content_words, normalize_text
@@ -154,6 +154,7 @@ def document(draw):
     return front + "".join(b + s for b, s in zip(blocks, seps))
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document())
 def test_generated_documents_lossless_and_idempotent(doc):

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEED_ARTICLE, mkdocs_env
+from helpers import ROOT, SEED_ARTICLE, mkdocs_env
 
-from cityvoices.pdf import offline
+from cityvoices import offline
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
@@ -48,7 +48,7 @@ def test_zip_has_the_search_index_script_and_the_worker_shim(offline_site):
     assert (offline_site / "search" / "search_index.js").read_text(encoding="utf-8").startswith("var __index = {")
     index = json.loads((offline_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert all(not d["location"].split("#")[0].endswith("/") for d in index["docs"])
-    assert (offline_site / offline.SHIM_PATH).is_file()
+    assert (offline_site / "assets/javascripts/cv-offline.js").is_file()
     html = (offline_site / "en" / "index.html").read_text(encoding="utf-8")
     assert "unpkg.com" not in html and "fonts.googleapis" not in html
 

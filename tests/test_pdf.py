@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, SEED_ARTICLE
+from helpers import ROOT, SEED_ARTICLE
 
+from cityvoices.integrations import engine
 from cityvoices.pdf import assemble, runner
 from cityvoices import i18n
 
@@ -40,8 +41,8 @@ NAMES = {
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("pdf")
-    settings = runner.load_settings(ROOT / "mkdocs.yml")
-    sources = runner.read_sources(settings.docs_dir)
+    settings = engine.load_site(ROOT / "mkdocs.yml")
+    sources = runner.read_sources(settings)
     result = runner.build_pdfs(sources, settings, tmp / "out", cache_dir=tmp / "cache", workers=2,
                                progress=False, only=lambda src: src.startswith(SEED_ARTICLE + "/"))
     assert not result.failed, [p.format() for p in result.problems]

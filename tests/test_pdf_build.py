@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, build_site, make_fixture_project, mkdocs_env
+from helpers import ROOT, build_site, make_fixture_project, mkdocs_env
 
+from cityvoices.integrations import engine
 from cityvoices.pdf import assemble, runner
 
 pytestmark = pytest.mark.pdf
@@ -103,8 +104,8 @@ def test_a_failed_pdf_keeps_the_good_one_and_the_cache_skips_unchanged(tmp_path)
 
 def test_missing_font_and_unsupported_css_are_reported_with_the_publication(tmp_path):
     cfg = project(tmp_path)
-    settings = runner.load_settings(cfg)
-    sources = runner.read_sources(settings.docs_dir)
+    settings = engine.load_site(cfg)
+    sources = runner.read_sources(settings)
     only = lambda src: src.startswith("cityvoices/2099-1/good/")  # noqa: E731
     result = runner.build_pdfs(sources, settings, tmp_path / "out", cache_dir=tmp_path / "cache", workers=1,
                                progress=False, only=only, fonts=("Noto Serif CJK KR", "No Such Font KR"))
@@ -117,7 +118,7 @@ def test_missing_font_and_unsupported_css_are_reported_with_the_publication(tmp_
     src = tmp_path / "docs/cityvoices/2099-1/good/index.en.md"
     src.write_text(src.read_text(encoding="utf-8").replace(
         "Seoul will lead", '<span style="text-wrap-style: fancy">Seoul</span> will lead'), encoding="utf-8")
-    sources = runner.read_sources(settings.docs_dir)
+    sources = runner.read_sources(settings)
     result = runner.build_pdfs(sources, settings, tmp_path / "out", cache_dir=tmp_path / "cache", workers=1,
                                progress=False, only=only)
     assert not result.failed
@@ -127,10 +128,11 @@ def test_missing_font_and_unsupported_css_are_reported_with_the_publication(tmp_
     assert result.exit_code == 1
 
 
+@pytest.mark.build
 def test_site_build_links_every_pdf_and_writes_them(tmp_path):
     cfg = project(tmp_path)
     site = tmp_path / "site"
-    build_site(cfg, site, env=mkdocs_env(CV_PDF="1"))
+    build_site(cfg, site, features={"pdf": True})
     pdfs = sorted(p.name for p in (site / "pdf").glob("*.pdf"))
     assert len(pdfs) == 6, pdfs
     for page, lang in (("cityvoices/2099-1/good/index.html", "ko"), ("en/cityvoices/2099-1/good/index.html", "en")):
@@ -150,9 +152,9 @@ def test_site_build_links_every_pdf_and_writes_them(tmp_path):
     soup = BeautifulSoup((site / "en/cityvoices/2099-1/other/index.html").read_text(encoding="utf-8"), "lxml")
     labels = [a.get_text() for a in soup.select("p.cv-downloads a")]
     assert labels == ["PDF (Korean)"], labels
-    # CV_PDF=0: no PDFs and no links to them
+    # --no-pdf: no PDFs and no links to them
     quick = tmp_path / "quick"
-    build_site(cfg, quick, env=mkdocs_env(CV_PDF="0"))
+    build_site(cfg, quick)
     assert not (quick / "pdf").exists()
     assert "cv-downloads" not in (quick / "cityvoices/2099-1/good/index.html").read_text(encoding="utf-8")
 

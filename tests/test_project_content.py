@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cityvoices.cli import main
-from conftest import ROOT
+from helpers import ROOT
 
 
 def test_docs_are_in_house_layout(capsys):

@@ -177,6 +177,7 @@ def _site_index(site_dir: Path, lang: str) -> dict:
     return _load({p.name: p.read_text(encoding="utf-8") for p in folder.iterdir()})
 
 
+@pytest.mark.build
 def test_built_site_has_one_index_per_language(site_dir):
     for lang in ("ko", "en"):
         data = _site_index(site_dir, lang)
@@ -195,6 +196,7 @@ def test_built_site_has_one_index_per_language(site_dir):
     assert titles["cityvoices/2014-1/seoul-congress-2013/#seoul-as-president"] == "회장 도시로서 서울의 기회"
 
 
+@pytest.mark.build
 def test_built_site_ships_no_combined_index(site_dir):
     """Material's search_index.json (downloaded on every page load) keeps its
     config but no documents; no per-language copy of it is left either."""
@@ -203,6 +205,7 @@ def test_built_site_ships_no_combined_index(site_dir):
     assert not (site_dir / "en" / "search" / "search_index.json").exists()
 
 
+@pytest.mark.build
 def test_pages_point_material_at_their_language_worker(site_dir):
     ko = (site_dir / "index.html").read_text(encoding="utf-8")
     en = (site_dir / "en" / "index.html").read_text(encoding="utf-8")
@@ -213,7 +216,7 @@ def test_pages_point_material_at_their_language_worker(site_dir):
 
 
 def test_query_set_is_well_formed():
-    from cityvoices.bench.search import load_queries
+    from cityvoices.search.probe import load_queries
 
     qs = load_queries()
     ko = [q for q in qs if q["lang"] == "ko"]

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from cityvoices.bench import search as bench_search
+from cityvoices.search import probe as bench_search
 from cityvoices.search import analyze
+
+pytestmark = [pytest.mark.browser, pytest.mark.build]
 
 CV = Path("assets") / "javascripts" / "cv-search"
 ARTICLE = "cityvoices/2014-1/seoul-congress-2013/"
@@ -40,6 +42,7 @@ def searcher(site_dir, serve, browser):
     b.close()
 
 
+@pytest.mark.slow
 def test_query_subset_found_in_right_section(searcher):
     queries = subset()
     assert len(queries) >= 25

@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import SEED, SEED_ARTICLE
+from helpers import SEED, SEED_ARTICLE
 
 pytestmark = pytest.mark.build
 
@@ -306,12 +306,12 @@ def test_theme_strings_are_translated(ko, en):
 
 
 def test_home_links_the_offline_copy_where_the_offline_command_writes_it(site_dir):
-    from cityvoices.commands import offline as offline_cmd
+    from cityvoices import offline
 
     for rel, page_url in ((".", "http://x/"), ("en", "http://x/en/")):
         link = soup(site_dir, rel).select_one("a.cv-offline")
         assert link is not None and link.has_attr("download")
-        assert urlparse(urljoin(page_url, link["href"])).path == f"/downloads/{offline_cmd.ZIP_NAME}"
+        assert urlparse(urljoin(page_url, link["href"])).path == f"/{offline.ZIP_PATH}"
 
 
 def test_every_page_has_one_h1_and_images_have_alt_text(site_dir):

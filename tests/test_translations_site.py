@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, build_site, make_fixture_project
+from helpers import ROOT, build_site, make_fixture_project
+
+pytestmark = pytest.mark.build
 
 KO_ONLY = "cityvoices/2014-1/ko-only"
 EN_ONLY = "newsletters/2013-12/en-only"
@@ -122,6 +124,7 @@ def test_status_page_lists_every_publication(fixture_site, lang, prefix, words):
     assert len(rows[KO_ONLY].select("a")) == 1
 
 
+@pytest.mark.browser
 def test_browser_notices_and_switcher(fixture_site, serve, browser):
     base = serve(fixture_site)
     page = browser.new_page()

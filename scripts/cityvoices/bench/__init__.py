@@ -31,12 +31,8 @@ def discover() -> dict[str, ModuleType]:
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
             continue
-        try:
-            module = importlib.import_module(f"{__name__}.{info.name}")
-        except Exception as exc:  # one broken benchmark must not hide the others
-            print(f"{info.name}.py: warning: benchmark skipped: {type(exc).__name__}: {exc} [bench-import]",
-                  file=sys.stderr)
-            continue
+        # a benchmark that does not import is a bug, not something to skip
+        module = importlib.import_module(f"{__name__}.{info.name}")
         if all(hasattr(module, attr) for attr in ("NAME", "add_arguments", "run")):
             found[module.NAME] = module
     return found

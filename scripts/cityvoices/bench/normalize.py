@@ -14,8 +14,9 @@ from __future__ import annotations
 import argparse
 import random
 
-from cityvoices import bench
-from cityvoices.problems import EXIT_CLEAN, EXIT_FINDINGS, synth
+
+from cityvoices import bench, synth
+from cityvoices.problems import EXIT_CLEAN, EXIT_FINDINGS
 from cityvoices.normalize import normalize_text
 
 NAME = "normalize"

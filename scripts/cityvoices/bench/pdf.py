@@ -24,8 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from cityvoices import bench
-from cityvoices.problems import EXIT_CLEAN, EXIT_FINDINGS, synth
+
+from cityvoices import bench, synth
+from cityvoices.problems import EXIT_CLEAN, EXIT_FINDINGS
 from cityvoices.pdf import assemble, runner
 
 NAME = "pdf"

@@ -1,0 +1,117 @@
+"""Helpers shared by the tests (fixtures are in conftest.py).
+
+Every helper that builds a site or starts Chromium first checks that the
+running test carries the marker that says so (``build``, ``browser``,
+``pdf``): the quick subset ``-m "not build and not browser and not pdf and
+not slow"`` then provably launches neither (see conftest.py, which also
+guards subprocesses and the engine's in-process builds)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterable
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+#: The seed article ships as package data (cityvoices.synth reads it too).
+SEED = ROOT / "scripts" / "cityvoices" / "data" / "seed" / "citynet-seoul-congress-2013.txt"
+#: Real parallel Markdown with its licences (see fixtures/corpus/PROVENANCE.md).
+CORPUS = FIXTURES / "corpus"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]
+SEED_ARTICLE = "cityvoices/2014-1/seoul-congress-2013"
+#: What a test build leaves out unless it asks for it (see build_site).
+QUICK = {"pdf": False, "offline": False}
+
+#: The running test (set by conftest.py for every test).
+current: list = [None]
+
+
+def require(*markers: str, what: str = "") -> None:
+    """Fail the running test unless it carries every one of ``markers``."""
+    item = current[0]
+    if item is None:
+        return
+    missing = [m for m in markers if item.get_closest_marker(m) is None]
+    if missing:
+        pytest.fail(f"{item.nodeid} {what or 'does this'} but is not marked "
+                    f"{' and '.join('@pytest.mark.' + m for m in missing)}", pytrace=False)
+
+
+def mkdocs_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    env["PYTHONPATH"] = str(ROOT / "scripts") + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.update(extra)
+    return env
+
+
+def cityvoices(*args: str, cwd: Path = ROOT, timeout: float = 900,
+               python: str = sys.executable) -> subprocess.CompletedProcess[str]:
+    """``python -m cityvoices ARGS`` in a child process (the marker guard in
+    conftest.py checks what it launches)."""
+    return subprocess.run([python, "-m", "cityvoices", *args], cwd=cwd, env=mkdocs_env(),
+                          text=True, capture_output=True, timeout=timeout)
+
+
+def feature_flags(off: Iterable[str]) -> list[str]:
+    return [f"--no-{name}" for name in sorted(off)]
+
+
+def build_site(config: Path, dest: Path, *, strict: bool = True, check: bool = True, quiet: bool = True,
+               features: dict[str, bool] | None = None, serial: bool = True,
+               python: str = sys.executable) -> subprocess.CompletedProcess[str]:
+    """``cityvoices build`` of ``config`` into ``dest`` (one process, all
+    languages, as ``mkdocs build``; ``serial=False``: one per language).
+    ``features`` overrides the test defaults (no PDFs, no offline zip)."""
+    require("build", what="builds a site")
+    wanted = {**QUICK, **(features or {})}
+    cmd = ["build", "-f", str(config), "-d", str(dest), *feature_flags(n for n, on in wanted.items() if not on)]
+    if serial:
+        cmd.append("--serial")
+    if strict:
+        cmd.append("--strict")
+    if quiet:
+        cmd.append("-q")
+    proc = cityvoices(*cmd, cwd=config.parent, timeout=600, python=python)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"cityvoices build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def make_fixture_project(tmp: Path, docs: dict[str, str | bytes], *, copy_assets: bool = True,
+                         features: dict[str, bool] | None = None) -> Path:
+    """A throwaway project: the real mkdocs.yml pointed at a fixture docs tree.
+
+    ``docs`` maps paths under docs/ to file contents; ``features`` sets
+    ``extra.cityvoices`` switches in its mkdocs.yml. Returns the config path."""
+    (tmp / "docs").mkdir(parents=True, exist_ok=True)
+    for rel, content in docs.items():
+        path = tmp / "docs" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    if copy_assets:
+        shutil.copytree(ROOT / "docs" / "assets", tmp / "docs" / "assets", dirs_exist_ok=True)
+    cfg = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    cfg = cfg.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
+    cfg = cfg.replace("  - scripts/hooks.py", f"  - {ROOT / 'scripts' / 'hooks.py'}")
+    for name, on in (features or {}).items():
+        cfg, n = re.subn(rf"^(    {name}:) \w+", rf"\1 {'true' if on else 'false'}", cfg, flags=re.M)
+        assert n == 1, f"no extra.cityvoices.{name} in mkdocs.yml"
+    (tmp / "mkdocs.yml").write_text(cfg, encoding="utf-8")
+    return tmp / "mkdocs.yml"
+
+
+def tree_digest(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` with its bytes (to prove nothing changed)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
