@@ -58,7 +58,7 @@ def test_raw_content_renders_like_normalized(tmp_path):
                      (tmp_path / name / "out" / "cityvoices/2014-1/t/index.html").read_text()))
     (raw_log, raw_html), (norm_log, norm_html) = outs
     assert _article(raw_html) == _article(norm_html)
-    assert "is not in house layout" in raw_log and "cityvoices normalize cityvoices/2014-1/t/index.ko.md" in raw_log
+    assert "not in house layout" in raw_log and "cityvoices normalize docs/cityvoices/2014-1/t/index.ko.md" in raw_log
     assert "is not in house layout" not in norm_log
     doc = BeautifulSoup(raw_html, "lxml")
     assert len(doc.select("div.footnote li")) == 2

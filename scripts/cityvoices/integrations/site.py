@@ -3,6 +3,7 @@ language finishing of captions and footnotes, generated listing pages."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from mkdocs.exceptions import PluginError
@@ -94,3 +95,18 @@ def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> 
     if page.meta.get("type") in ("article", "newsletter", "report") and "<h1" not in html:
         html = render.page_header(page.meta, lang, page.title) + html
     return render.finish_html(html, lang)
+
+
+#: Front matter keys that Material's partials print raw (they expect HTML
+#: from a git-revision or typeset plugin, which this site does not use).
+RAW_META = ("revision_date", "git_revision_date_localized", "git_creation_date_localized", "subtitle")
+
+
+def on_page_context(context: Any, page: Any, config: Any, **_: Any) -> Any:
+    # Before the template renders: a front matter value is text, so the few
+    # keys Material prints without escaping are escaped here (title,
+    # description and author are escaped by overrides/main.html and partials).
+    for key in RAW_META:
+        if key in page.meta and page.meta[key] is not None:
+            page.meta[key] = html.escape(str(page.meta[key]))
+    return context

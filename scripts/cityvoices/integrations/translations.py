@@ -20,7 +20,8 @@ from typing import Any
 
 from cityvoices import catalog as _catalog
 from cityvoices import i18n, parallel, textio
-from cityvoices.integrations.common import content_lang, current_lang, log, read_sources
+from cityvoices.integrations.common import content_lang, current_lang, log_problem, read_sources
+from cityvoices.problems import Problem
 from cityvoices.listing import relative_url
 
 _state: dict[str, Any] = {"sig": None, "reports": {}, "warned": None, "mirrors": {}}
@@ -69,14 +70,15 @@ def on_files(files: Any, config: Any, **_: Any) -> Any:
     for rep in reports.values():
         for prob in rep.problems:
             if not prob.code.startswith("frontmatter"):  # site.py reports front matter
-                log.warning("CityVoices check: %s", prob.format())
+                log_problem(config, prob)
         for d in rep.divergences:
-            log.warning("CityVoices check: %s", d.format())
+            log_problem(config, Problem(d.path, d.line, f"parallel-{d.kind}", d.message, "warning"))
         for lang in rep.missing:
-            log.info("CityVoices check: %s has no %s version; readers see a notice",
-                     next(iter(rep.paths.values())), lang)
+            log_problem(config, Problem(next(iter(rep.paths.values())), 0, "translation-missing",
+                                        f"has no {lang} version; readers see a notice", "info"))
         if rep.outdated:
-            log.info("CityVoices check: %s", rep.outdated_reason)
+            log_problem(config, Problem(next(iter(rep.paths.values())), 0, "translation-outdated",
+                                        rep.outdated_reason, "info"))
     return files
 
 
