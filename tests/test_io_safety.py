@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import ROOT, build_site, cityvoices, make_fixture_project, mkdocs_env, tree_digest
+from helpers import ROOT, build_site, make_fixture_project, mkdocs_env, tree_digest
 from test_build_input import ART, GOOD, PAGES
 
 from cityvoices import offline, textio

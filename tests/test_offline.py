@@ -14,7 +14,6 @@ import pytest
 
 from helpers import ROOT, SEED_ARTICLE, mkdocs_env
 
-from cityvoices import offline
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
