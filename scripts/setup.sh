@@ -36,16 +36,23 @@ pip_install() {
   python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore --no-deps -e .
 }
 
+# ProperDocs (MkDocs' maintained fork) in its own venv, on top of the pins
+# above: tests/test_properdocs.py builds the site on it.
+properdocs_venv() {
+  python3 -c "import ensurepip" 2>/dev/null || apt_install python3-venv
+  [[ -x .venv-properdocs/bin/python ]] || python3 -m venv --system-site-packages .venv-properdocs
+  .venv-properdocs/bin/python -m pip install -q --disable-pip-version-check -r requirements-properdocs.txt
+}
+
 export NO_MKDOCS_2_WARNING=1
 
 case "$mode" in
   build)
     apt_install "${APT_RUNTIME[@]}"
     pip_install requirements.txt
-    # both languages in parallel processes, PDFs included (CV_PDF=0 skips them)
-    python3 -m cityvoices build --strict "$@"
-    # the offline copy readers download from the home page (site/downloads/)
-    python3 -m cityvoices offline
+    # both languages in parallel processes, with the PDFs and the offline zip
+    # the home page links (switches: extra.cityvoices in mkdocs.yml, --no-pdf ...)
+    exec python3 -m cityvoices build --strict "$@"
     ;;
   serve)
     apt_install "${APT_RUNTIME[@]}"
@@ -56,6 +63,7 @@ case "$mode" in
   test)
     apt_install "${APT_RUNTIME[@]}" "${APT_TEST[@]}"
     pip_install requirements-test.txt
+    properdocs_venv
     exec python3 -m pytest "$@"
     ;;
   *)
