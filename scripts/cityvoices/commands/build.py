@@ -39,9 +39,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "build", help="build the site, languages in parallel",
         description="Build the site with MkDocs, one process per language, and merge the result "
-                    "into the site folder (replaced only when every language built). "
-                    "Exit codes: 0 built, 1 built with warnings under --strict is 2, "
-                    "2 the build failed (nothing replaced) or a PDF could not be made.")
+                    "into the site folder (replaced only when every language built; a folder we did not "
+                    "write is refused, its dotfiles are kept). Exit codes: 0 built, 2 the build failed "
+                    "(nothing replaced; under --strict also on any warning) or a PDF could not be made "
+                    "(the site is built without links to it), 130 interrupted.")
     add_build_arguments(p)
     p.set_defaults(func=run)
 
