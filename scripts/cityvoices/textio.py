@@ -99,14 +99,16 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
 
 def source_files(root: str | os.PathLike) -> list[tuple[str, Path]]:
     """``(relative posix path, path)`` of every ``*.ko.md``/``*.en.md`` under
-    ``root``, sorted: the publication sources of a docs folder."""
-    from cityvoices.catalog import split_lang
+    ``root``, sorted: the publication sources of a docs folder, plus files
+    with a look-alike language suffix (``index.kr.md``), for the catalogue
+    to report as never published."""
+    from cityvoices.syntax import split_lang, unknown_lang_suffix
 
     root = Path(root)
     out = []
     for path in sorted(root.rglob("*.md")):
         rel = path.relative_to(root).as_posix()
-        if split_lang(rel):
+        if split_lang(rel) or unknown_lang_suffix(rel):
             out.append((rel, path))
     return out
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-from cityvoices import i18n
+from cityvoices import i18n, pubtypes
 from cityvoices.integrations.common import current_lang, get_catalog, log, read_sources
 from cityvoices.pdf import assemble, runner
 
@@ -23,7 +23,7 @@ def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> 
         return None
     lang = current_lang(config)
     cat = get_catalog(config)
-    if page.meta.get("type") in ("article", "newsletter", "report"):
+    if pubtypes.is_publication(page.meta.get("type")):
         pub = cat.by_src(page.file.src_uri)
         if pub is not None:
             langs = [lg for lg in i18n.LANGS if lg in pub.versions]
