@@ -175,3 +175,42 @@ def test_sitemap_and_head_fixes_are_pure():
             '<link rel="alternate" href="../en/x/" hreflang="en">\n</head><body></body>')
     assert 'hreflang="en"' not in notices.drop_head_alternates(head, {"en"})
     assert 'hreflang="ko"' in notices.drop_head_alternates(head, {"en"})
+
+
+def test_unreadable_file_is_a_finding_and_nothing_readable_is_an_error(tmp_path, capsys):
+    (tmp_path / "a.ko.md").write_text("---\ntitle: 가\n---\n본문\n", encoding="utf-8")
+    (tmp_path / "a.en.md").symlink_to(tmp_path / "missing.md")
+    code, out = run(capsys, str(tmp_path))
+    assert code == 1 and f"{tmp_path}/a.en.md: error: cannot read the file" in out and "[io]" in out
+    (tmp_path / "a.ko.md").unlink()
+    (tmp_path / "a.ko.md").symlink_to(tmp_path / "missing.md")
+    code, out = run(capsys, str(tmp_path))
+    assert code == 2 and "nothing could be checked" in out and "Traceback" not in out
+
+
+def test_unknown_language_suffix_is_reported(tmp_path, capsys):
+    for name in ("index.ko.md", "index.en.md"):
+        shutil.copy(FIX / "clean" / name, tmp_path / name)
+    (tmp_path / "index.kr.md").write_text("# 한국어\n", encoding="utf-8")
+    code, out = run(capsys, str(tmp_path))
+    assert code == 1
+    assert (f"{tmp_path}/index.kr.md: warning: language suffix '.kr.md' is not one the site publishes, so this "
+            "file is never published: rename it to ….ko.md [lang-suffix-unknown]") in out
+
+
+def test_caption_missing_in_one_language_and_orphan_caption_blocks(capsys):
+    code, out = run(capsys, str(FIX / "caption-missing"))
+    assert code == 1
+    assert ("caption-missing/index.en.md:18: warning: captions: figure images/fig-02.svg has no caption in en; "
+            "ko has one") in out
+    assert ("caption-missing/index.en.md:20: warning: '/// table-caption' must come right after a table (only blank "
+            "lines between); the block before it (line 18) is an image, not a table") in out
+    assert "[caption-block-orphan]" in out and "[pair-caption]" in out
+
+
+def test_front_matter_types_are_checked(tmp_path, capsys):
+    ko = (FIX / "clean" / "index.ko.md").read_text(encoding="utf-8").replace("issue: 2014-1", "issue: [2014, 1]")
+    (tmp_path / "index.ko.md").write_text(ko, encoding="utf-8")
+    shutil.copy(FIX / "clean" / "index.en.md", tmp_path / "index.en.md")
+    code, out = run(capsys, str(tmp_path))
+    assert code == 1 and "index.ko.md:5: error: front matter field 'issue': must be text such as 2014-1, not a list" in out
