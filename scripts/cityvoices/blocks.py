@@ -84,7 +84,8 @@ def _previous_block(lines: list[str], kinds: list[str], i: int) -> tuple[str, in
     return "para", p
 
 
-_WANT = {"figure-caption": "image", "table-caption": "table"}
+#: caption block -> the block it must follow
+_WANT = {name: ("image" if kind == "figure" else "table") for kind, name in syntax.CAPTION_BLOCKS.items()}
 _WHAT = {"image": "an image", "table": "a table"}
 
 
@@ -123,7 +124,7 @@ def caption_block_problems(lines: list[str], kinds: list[str], path: str) -> lis
                    f"be wrapped in a {'table' if want == 'table' else 'figure'} caption")
         else:
             why = f"there is no {'figure' if want == 'image' else 'table'} before it"
-        other = "table-caption" if want == "image" else "figure-caption"
+        other = next(name for name in _WANT if name != cb.name)
         fix = f", or write '/// {other}' if it captions this {prev}" if prev in ("image", "table") else ""
         out.append(Problem(path, ln, "caption-block-orphan",
                            f"'{opener}' must come right after {_WHAT[want]} (only blank lines between); {why}. "
