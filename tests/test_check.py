@@ -214,3 +214,18 @@ def test_front_matter_types_are_checked(tmp_path, capsys):
     shutil.copy(FIX / "clean" / "index.en.md", tmp_path / "index.en.md")
     code, out = run(capsys, str(tmp_path))
     assert code == 1 and "index.ko.md:5: error: front matter field 'issue': must be text such as 2014-1, not a list" in out
+
+
+def test_extraction_gives_items_with_line_ranges_for_alignment():
+    text = ("---\ntitle: T\n---\n\n# Title\n\nIntro.\n\n![Hall](images/a.svg)\n\n/// figure-caption\nThe hall\n///\n\n"
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n/// table-caption\nNumbers\n///\n\n!!! note \"Box\"\n\n    Inside.\n\n"
+            "Setext heading\n--------------\n\nText[^1].\n\n[^1]: A note.\n")
+    st = parallel.extract(text, "x.en.md", "en")
+    got = [(it.kind, it.key, it.line, it.last, it.captioned) for it in st.items]
+    assert got == [
+        ("heading", "h1", 5, 5, None), ("heading", "h2", 27, 28, None),
+        ("figure", "images/a.svg", 9, 13, True),
+        ("table", "2 columns", 15, 21, True),
+        ("footnote", "1", 30, 30, None),
+        ("box", "note", 23, 25, None),
+    ]

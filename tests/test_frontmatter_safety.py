@@ -4,6 +4,7 @@ reaches HTML from our pure modules is escaped for its context."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import lxml.etree
 import lxml.html
@@ -175,7 +176,7 @@ def test_links_from_folder_names_never_become_a_scheme():
     cat = catalog.build_catalog([("javascript:alert(1)/x/index.ko.md", text)])
     html = listing.render_listing(cat, "latest", "ko", "")
     href = lxml.html.fragment_fromstring(html, create_parent="div").xpath("//a/@href")[0]
-    assert href.startswith("./javascript:"), href
+    assert href.startswith("./javascript") and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", href), href
 
 
 @pytest.mark.parametrize("payload", HOSTILE)

@@ -106,3 +106,14 @@ def test_import_refuses_unsafe_components_and_writes_nothing(tmp_path, capsys):
     assert code == 2
     assert "cityvoices import: error: --issue '../../../../tmp/cv-escape' must be one folder name" in capsys.readouterr().err
     assert not docs.exists() and not Path("/tmp/cv-escape").exists()
+
+
+def test_hangul_folder_names_are_percent_encoded_in_every_link_once():
+    from cityvoices import catalog, listing, notices
+    text = "---\ntitle: 서울소식\ntype: newsletter\ndate: 2013-12-02\nauthors: [A]\n---\n"
+    cat = catalog.build_catalog([("newsletters/2013-12/서울소식/index.ko.md", text)])
+    html = listing.render_listing(cat, "newsletter", "ko", "newsletters/")
+    assert 'href="2013-12/%EC%84%9C%EC%9A%B8%EC%86%8C%EC%8B%9D/"' in html
+    assert urls.href(urls.href("a/서울/")) == urls.href("a/서울/")
+    assert 'href="../%EC%84%9C%EC%9A%B8/"' in notices.missing_notice("en", "ko", "../서울/")
+    assert 'href="../../pdf/n-%EC%84%9C%EC%9A%B8.ko.pdf"' in assemble.downloads_html("n/서울", "ko", "n/x/", ["ko"])

@@ -34,18 +34,14 @@ def caption_blocks(lines: list[str], kinds: list[str]) -> list[CaptionBlock]:
     """Every caption block (``figure-caption``, ``table-caption``, ``caption``)
     opened on a prose line, with its extent."""
     out = []
-    n = len(lines)
     for i, line in enumerate(lines):
         if kinds[i] != mdscan.TEXT or "///" not in line:
             continue
         m = syntax.BLOCK_OPEN_RE.match(line)
         if not m or m.group("name") not in syntax.CAPTION_BLOCK_NAMES:
             continue
-        close = syntax.block_close_for(m)
-        j = i + 1
-        while j < n and not close.match(lines[j]):
-            j += 1
-        out.append(CaptionBlock(m.group("name"), i, min(j, n - 1), j < n))
+        end, closed = syntax.block_end(lines, i, m)
+        out.append(CaptionBlock(m.group("name"), i, end, closed))
     return out
 
 
@@ -153,11 +149,7 @@ def _captioned(lines: list[str], kinds: list[str], i: int, kind: str, end: int |
     if k < n and kinds[k] == mdscan.TEXT:
         m = syntax.BLOCK_OPEN_RE.match(lines[k])
         if m and m.group("name") in (syntax.CAPTION_BLOCKS[kind], "caption"):
-            close = syntax.block_close_for(m)
-            j = k + 1
-            while j < n and not close.match(lines[j]):
-                j += 1
-            return True, min(j, n - 1)
+            return True, syntax.block_end(lines, k, m)[0]
         cap = syntax.parse_caption(lines[k])
         if cap and cap.kind == kind:
             return True, k

@@ -13,6 +13,7 @@ import html as _html
 
 from cityvoices import frontmatter, i18n, pubtypes
 from cityvoices.catalog import Catalog, Publication, issue_title
+from cityvoices.urls import href as url_href
 from cityvoices.urls import relative_url
 
 LATEST = "latest"
@@ -30,7 +31,7 @@ def _item(pub: Publication, lang: str, base: str) -> str:
     esc = _html.escape
     ver = pub.version(lang)
     lang_attr = f' lang="{ver.lang}"' if ver.lang != lang else ""
-    href = relative_url(pub.url(lang), base)
+    href = url_href(relative_url(pub.url(lang), base))
     meta = ver.meta
     bits = []
     if ver.date:

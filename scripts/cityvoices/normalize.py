@@ -603,11 +603,7 @@ class _Normalizer:
             line = self.line(i)
             bo = syntax.BLOCK_OPEN_RE.match(line)
             if bo:
-                close = syntax.block_close_for(bo)
-                j = i + 1
-                while j < n and not close.match(lines[j]):
-                    j += 1
-                j = min(j, n - 1)
+                j = syntax.block_end(lines, i, bo)[0]
                 name = bo.group("name")
                 out.append(_Block(name if name in syntax.CAPTION_BLOCKS.values() else "block", i, j))
                 i = j + 1

@@ -28,7 +28,7 @@ def missing_notice(reader_lang: str, content_lang: str, href: str) -> str:
     link = i18n.label(reader_lang, "read_in", lang=i18n.LANG_NAMES[content_lang])
     return (f'<div class="admonition warning cv-missing-translation" role="note" lang="{esc(reader_lang)}">'
             f'<p class="admonition-title">{esc(i18n.label(reader_lang, "status.missing"))}</p>'
-            f'<p>{esc(text)} <a href="{esc(href)}" hreflang="{esc(content_lang)}" lang="{esc(content_lang)}">'
+            f'<p>{esc(text)} <a href="{esc(_href(href))}" hreflang="{esc(content_lang)}" lang="{esc(content_lang)}">'
             f'{esc(link)}</a></p></div>')
 
 
@@ -36,7 +36,7 @@ def outdated_notice(lang: str, source_lang: str, href: str) -> str:
     return (f'<div class="admonition warning cv-outdated-translation" role="note" lang="{esc(lang)}">'
             f'<p class="admonition-title">{esc(i18n.label(lang, "status.outdated"))}</p>'
             f'<p>{esc(i18n.label(lang, "outdated_translation"))} '
-            f'<a href="{esc(href)}" hreflang="{esc(source_lang)}">{esc(i18n.label(lang, "source_version"))} '
+            f'<a href="{esc(_href(href))}" hreflang="{esc(source_lang)}">{esc(i18n.label(lang, "source_version"))} '
             f'({esc(i18n.LANG_NAMES[source_lang])})</a></p></div>')
 
 

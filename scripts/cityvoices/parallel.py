@@ -211,11 +211,7 @@ def _block_range(lines: list[str], i: int) -> tuple[int, int]:
                 end = j
             j += 1
     elif (bo := syntax.BLOCK_OPEN_RE.match(opener)):
-        close = syntax.block_close_for(bo)
-        j = start + 1
-        while j < n and not close.match(lines[j]):
-            j += 1
-        end = max(end, min(j, n - 1))
+        end = max(end, syntax.block_end(lines, start, bo)[0])
     return start, end
 
 

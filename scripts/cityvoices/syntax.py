@@ -388,10 +388,15 @@ NON_BOX_BLOCKS = frozenset({"figure-caption", "table-caption", "caption", "html"
 CAPTION_BLOCK_NAMES = frozenset({*CAPTION_BLOCKS.values(), "caption"})
 
 
-def block_close_for(opener: re.Match[str]) -> re.Pattern[str]:
-    """The closing line of the ``///`` block opened by ``opener``: the same
-    number of slashes."""
-    return re.compile(rf"^[ \t]*{re.escape(opener.group('slashes'))}[ \t]*$")
+def block_end(lines: list[str], start: int, opener: re.Match[str]) -> tuple[int, bool]:
+    """``(last line, closed)`` of the ``///`` block opened on line ``start``
+    by ``opener``: it closes at the next line of the same number of slashes
+    (an unclosed block runs to the end of the file)."""
+    close = re.compile(rf"^[ \t]*{re.escape(opener.group('slashes'))}[ \t]*$")
+    j = start + 1
+    while j < len(lines) and not close.match(lines[j]):
+        j += 1
+    return min(j, len(lines) - 1), j < len(lines)
 
 
 #: An inline link (not an image), with its target or reference.

@@ -126,8 +126,9 @@ def epub_path(name: str) -> str:
 
 def href(path: str) -> str:
     """A site path as it goes into ``href``/``src``: percent-encoded UTF-8
-    (Hangul names work in every browser and in the offline zip)."""
-    return quote(path, safe="/._-~#")
+    (Hangul names work in every browser and in the offline zip); ``%``
+    escapes already there are kept, so it is safe to apply twice."""
+    return quote(path, safe="/._-~#%")
 
 
 def name_collisions(planned: Mapping[str, Iterable[str]] | Iterable[tuple[str, str]]) -> list[Problem]:
