@@ -117,6 +117,13 @@ def test_forgotten_closing_fence_is_an_error_on_line_1(text):
     assert fm.data == {}
 
 
+def test_a_missing_opening_fence_is_an_error_not_a_setext_heading():
+    fm, probs = frontmatter.parse("title: T\ntype: article\n---\n\nBody.\n", "x.md")
+    assert [(p.code, p.line, p.severity) for p in probs] == [("frontmatter-unopened", 1, "error")]
+    assert "opening '---' line is missing" in probs[0].message
+    assert frontmatter.parse("Note: this is prose.\n\nMore prose.\n---\n", "x.md")[1] == []
+
+
 def test_comments_in_front_matter_are_not_headings():
     text = "---\n# people\nauthors: [A]\ntitle: T\n---\n\n# Heading\n"
     fm, probs = frontmatter.parse(text, "x.md")

@@ -178,7 +178,10 @@ class Catalog:
 _PARSED: dict[str, tuple[str, Any]] = {}
 
 
-def _parse(text: str, src_uri: str, shown: str) -> Any:
+def parsed(text: str, src_uri: str, shown: str | None = None) -> tuple[frontmatter.FrontMatter, list[Problem]]:
+    """``frontmatter.parse`` plus the text's own problems (NUL), cached per
+    file while its text is unchanged; problems name the file as ``shown``."""
+    shown = src_uri if shown is None else shown
     hit = _PARSED.get(src_uri)
     if hit is not None and (hit[0] is text or hit[0] == text) and hit[2] == shown:
         return hit[1]
@@ -229,7 +232,7 @@ def build_catalog(files: Iterable[tuple[str, str]], *, validate: bool = True, pr
                 cat.problems.append(bad)
             continue
         key = publication_key(src_uri)
-        fm, probs = _parse(text, src_uri, shown)
+        fm, probs = parsed(text, src_uri, shown)
         cat.problems.extend(probs)
         if validate and not any(p.severity == "error" for p in probs):
             cat.problems.extend(source_problems(src_uri, fm, shown))

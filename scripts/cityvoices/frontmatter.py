@@ -131,6 +131,25 @@ def _unclosed(text: str, path: str) -> Problem | None:
     return None
 
 
+_KEY_LINE_RE = re.compile(r"^(?:[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)|[ \t]+\S|-[ \t])")
+
+
+def _unopened(text: str, path: str) -> Problem | None:
+    """Fields written at the top without the opening ``---``: Markdown would
+    read them, with the closing ``---`` under them, as a heading."""
+    lines = text.split("\n", 40)[:40]
+    if not lines or not re.match(r"^[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)", lines[0]):
+        return None
+    for k, line in enumerate(lines[1:], 1):
+        if re.match(r"^(?:---|\.\.\.)[ \t]*$", line):
+            return _err(path, 1, "frontmatter-unopened",
+                        f"lines 1–{k} look like front matter closed by '---' on line {k + 1}, but the opening "
+                        "'---' line is missing: add '---' as the first line")
+        if not _KEY_LINE_RE.match(line):
+            return None
+    return None
+
+
 def _describe(value: Any) -> str:
     """A value as an editor would call it (never a Python repr)."""
     if isinstance(value, bool):
@@ -199,7 +218,8 @@ def parse(text: str, path: str = "<text>") -> tuple[FrontMatter, list[Problem]]:
             return FrontMatter({}), [bad]
     raw, _body, span = split(text)
     if raw is None:
-        return FrontMatter({}, span=0), problems
+        bad = _unopened(text, path)
+        return FrontMatter({}, span=0), [bad] if bad else problems
     bad = _check_tokens(raw, path)
     if bad:
         return FrontMatter({}, span=span), [bad]

@@ -104,9 +104,6 @@ RE_MATH_BEFORE = re.compile(
 RE_WORDS = re.compile(r"[^\W\d_]+|\d+")
 #: The letter of a lettered number such as ``B-1`` (a marker, like the digits).
 RE_LETTER_NUMBER = re.compile(r"(?<!\w)[A-Z](?=[-‐–.]\d)")
-#: First characters a caption line can have (a cheap filter before parsing).
-CAPTION_START = frozenset("<[〈《(［*_ ") | {w[0] for w in syntax.CAPTION_WORDS} | \
-    {w[0].upper() for w in syntax.CAPTION_WORDS if w.isascii()}
 
 
 # ---------------------------------------------------------------------------
@@ -615,7 +612,7 @@ class _Normalizer:
                 prev_image = True
                 continue
             para_start = prev_image or _is_para_start(lines, kinds, i) or (i - 1) in self.removed
-            mark = syntax.parse_caption(line) if para_start and line[:1] in CAPTION_START else None
+            mark = syntax.parse_caption(line) if para_start and line[:1] in syntax.CAPTION_START else None
             if mark:
                 j = i
                 while (self._continues_caption(j + 1) and not syntax.parse_caption(lines[j + 1])

@@ -280,9 +280,9 @@ def _lang_only_ranges(lines: list[str], prose: list[bool], headings: list[tuple[
 def extract(text: str, path: str = "<text>", lang: str = "") -> Structure:
     """The comparable structure of one language version of a publication."""
     st = Structure(path, lang)
-    fm, fm_probs = frontmatter.parse(text, path)
+    fm, fm_probs = catalog.parsed(text, path)  # shared with the catalogue: one YAML parse per file
     st.meta, st.fm_lines = fm.data, fm.lines
-    st.problems.extend(fm_probs)
+    st.problems.extend(p for p in fm_probs if p.code != "nul-byte")  # the scan reports those
     if not any(p.severity == "error" for p in fm_probs):
         st.problems.extend(p for p in frontmatter.validate(fm, path, require=False) if p.severity == "error")
     sc = mdscan.scan(text, path)
@@ -434,6 +434,10 @@ def extract(text: str, path: str = "<text>", lang: str = "") -> Structure:
     prev_nonblank = ""
     for i, line in enumerate(masked_lines):
         if not line.strip():
+            continue
+        head = line.lstrip()[:1]
+        if head not in syntax.CAPTION_START:
+            prev_nonblank = line
             continue
         starts_block = i == 0 or not masked_lines[i - 1].strip() or kinds[i - 1] != mdscan.TEXT \
             or bool(syntax.IMAGE_LINE_RE.match(masked_lines[i - 1])) \

@@ -56,6 +56,7 @@ Front matter block
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Iterable
@@ -196,6 +197,9 @@ _CLOSE_RE = re.compile(r"^[ \t]*(?P<close>[>\]〉》)］])")
 #: The separator after a caption number: ``.``, ``:``, ``|`` or a dash.
 CAPTION_SEP_RE = re.compile(r"^[ \t]*(?:[.:|]|[-–—](?=\s|$))(?=\s|$)")
 HTML_LEADS = ('<span class="caption">', "<figcaption>", '<p class="caption">')
+#: First characters a caption line can start with (a cheap test before parsing).
+CAPTION_START = frozenset("<[〈《(［*_ ") | {w[0] for w in CAPTION_WORDS} | \
+    {w[0].upper() for w in CAPTION_WORDS if w.isascii()}
 EMPHASIS = ("**", "__", "*", "_")
 KO_PROSE_NEXT = frozenset(
     "과 와 은 는 이 가 을 를 의 에 에서 에서는 에는 에서의 으로 로 처럼 같이 과같이 와같이 "
@@ -388,11 +392,16 @@ NON_BOX_BLOCKS = frozenset({"figure-caption", "table-caption", "caption", "html"
 CAPTION_BLOCK_NAMES = frozenset({*CAPTION_BLOCKS.values(), "caption"})
 
 
+@functools.lru_cache(maxsize=16)
+def _block_close(slashes: str) -> re.Pattern[str]:
+    return re.compile(rf"^[ \t]*{re.escape(slashes)}[ \t]*$")
+
+
 def block_end(lines: list[str], start: int, opener: re.Match[str]) -> tuple[int, bool]:
     """``(last line, closed)`` of the ``///`` block opened on line ``start``
     by ``opener``: it closes at the next line of the same number of slashes
     (an unclosed block runs to the end of the file)."""
-    close = re.compile(rf"^[ \t]*{re.escape(opener.group('slashes'))}[ \t]*$")
+    close = _block_close(opener.group("slashes"))
     j = start + 1
     while j < len(lines) and not close.match(lines[j]):
         j += 1

@@ -28,7 +28,8 @@ def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> 
         if pub is not None:
             langs = [lg for lg in i18n.LANGS if lg in pub.versions]
             return assemble.insert_downloads(html, assemble.downloads_html(pub.key, lang, page.url, langs))
-    if page.meta.get("listing") == "article":
+    row = pubtypes.get(page.meta.get("listing"))
+    if row is not None and row.group_pdf:
         issues = {key for key, _ in cat.issues() if key != "?"}
         return assemble.insert_issue_links(
             html, lambda key: assemble.issue_link_html(key, lang, page.url) if key in issues else "")
