@@ -22,6 +22,7 @@ configuration) -- the floor this stack can reach.
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import json
 import os
 import random
@@ -34,7 +35,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cityvoices import bench, placeholder, synth
+from cityvoices import bench, placeholder, scaffold, synth
 
 NAME = "build"
 SCRIPTS = Path(__file__).resolve().parents[2]
@@ -60,14 +61,9 @@ def publication_files(seed: synth.Seed, rng: random.Random, index: int) -> dict[
     kind = kind[index % 10]
     date = re.search(r"^date: (\d{4})-(\d{2})", ko, re.M)
     slug = f"pub-{index:05d}"
-    if kind == "article":
-        issue = re.search(r"^issue: (\S+)", ko, re.M).group(1)
-        folder = f"cityvoices/{issue}/{slug}"
-    elif kind == "newsletter":
-        folder = f"newsletters/{date.group(1)}-{date.group(2)}/{slug}"
-    else:
-        event = EVENTS[index % len(EVENTS)]
-        folder = f"reports/{event}/{slug}"
+    issue = re.search(r"^issue: (\S+)", ko, re.M).group(1)
+    folder = scaffold.folder_for(kind, slug, _dt.date(int(date.group(1)), int(date.group(2)), 1),
+                                 issue=issue, event=EVENTS[index % len(EVENTS)])
     out: dict[str, str] = {}
     figures = sorted({int(n) for n in RE_IMAGE.findall(ko)})
     for lang, text in (("ko", ko), ("en", en)):
