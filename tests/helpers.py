@@ -56,11 +56,11 @@ def mkdocs_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def cityvoices(*args: str, cwd: Path = ROOT, timeout: float = 900,
-               python: str = sys.executable) -> subprocess.CompletedProcess[str]:
+def cityvoices(*args: str, cwd: Path = ROOT, timeout: float = 900, python: str = sys.executable,
+               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """``python -m cityvoices ARGS`` in a child process (the marker guard in
     conftest.py checks what it launches)."""
-    return subprocess.run([python, "-m", "cityvoices", *args], cwd=cwd, env=mkdocs_env(),
+    return subprocess.run([python, "-m", "cityvoices", *args], cwd=cwd, env=env or mkdocs_env(),
                           text=True, capture_output=True, timeout=timeout)
 
 
@@ -70,7 +70,8 @@ def feature_flags(off: Iterable[str]) -> list[str]:
 
 def build_site(config: Path, dest: Path, *, strict: bool = True, check: bool = True, quiet: bool = True,
                features: dict[str, bool] | None = None, serial: bool = True,
-               python: str = sys.executable) -> subprocess.CompletedProcess[str]:
+               python: str = sys.executable, env: dict[str, str] | None = None,
+               ) -> subprocess.CompletedProcess[str]:
     """``cityvoices build`` of ``config`` into ``dest`` (one process, all
     languages, as ``mkdocs build``; ``serial=False``: one per language).
     ``features`` overrides the test defaults (no PDFs, no offline zip)."""
@@ -83,7 +84,7 @@ def build_site(config: Path, dest: Path, *, strict: bool = True, check: bool = T
         cmd.append("--strict")
     if quiet:
         cmd.append("-q")
-    proc = cityvoices(*cmd, cwd=config.parent, timeout=600, python=python)
+    proc = cityvoices(*cmd, cwd=config.parent, timeout=600, python=python, env=env)
     if check and proc.returncode != 0:
         raise AssertionError(f"cityvoices build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     return proc

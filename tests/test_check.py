@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from helpers import CORPUS, ROOT
-from cityvoices import cli, parallel, textio
+from cityvoices import catalog, cli, notices, parallel, textio
 
 FIX = ROOT / "tests" / "fixtures" / "check"
 
@@ -28,10 +28,10 @@ def run(capsys, *argv: str) -> tuple[int, str]:
     ("footnote-missing", "footnotes: 2 vs 1; missing in en: [^2]"),
     ("box-missing", "boxes: 1 vs 0; missing in en: box cv-numbers"),
     ("link-missing", "links: 1 vs 0; missing in en: https://citynet-ap.org"),
-    ("frontmatter-type", "index.en.md:3: front matter 'type': article in ko vs newsletter in en"),
+    ("frontmatter-type", "index.en.md:3: warning: front matter 'type': article in ko vs newsletter in en"),
     ("unpaired", "missing translation: no en version"),
     ("malformed-frontmatter", "malformed-frontmatter/index.en.md:3: error: front matter is not valid YAML"),
-    ("flat", "captions.ko.md:13: captions: 예제 8-23 duplicates the number of 예제 8-23 at line 7"),
+    ("flat", "captions.ko.md:13: warning: caption number '예제 8-23' is used twice (first on line 7)"),
 ])
 def test_each_divergence_is_found_with_file_and_line(capsys, case, expected):
     code, out = run(capsys, str(FIX / case))
@@ -57,7 +57,8 @@ def test_localized_code_comments_are_not_a_divergence():
 
 def test_gap_in_caption_numbering(capsys):
     code, out = run(capsys, str(FIX / "flat"))
-    assert "numbering has a gap: 예제 8-21 missing" in out
+    assert "caption numbering jumps from 8-20 to '예제 8-23' (8-21, 8-22 missing)" in out
+    assert "captions.ko.md:11: warning: caption '예제 8-22' comes after 8-23" in out
     assert "differs: 예제 8-23 in ko" in out and "vs Listing 8-21 in en" in out
 
 
@@ -81,7 +82,7 @@ def test_seed_translator_notes_and_lang_only_recognised():
 
 #: Real divergences in the corpus (NOTES.md, and the two found by this check)
 CORPUS_DIVERGENT = {
-    "rust-book/ch08-03-hash-maps": "예제 8-23 duplicates the number of 예제 8-23",
+    "rust-book/ch08-03-hash-maps": "caption number '예제 8-23' is used twice",
     "rust-book/ch14-02-publishing-to-crates-io": "level differs: h2 “`pub use`로 편리한 공개 API 내보내기” in ko",
     "rust-book/ch01-01-installation": "links: 5 vs 4; missing in en: https://discord.gg/uqXGjEz",
 }
@@ -89,7 +90,7 @@ CORPUS_DIVERGENT = {
 
 def test_corpus_reports_real_divergences_and_no_false_alarm():
     files = [(p.as_posix(), textio.read_text_file(p).text) for p in sorted(CORPUS.rglob("*.md"))
-             if parallel.pair_key(p.as_posix())]
+             if catalog.publication_key(p.as_posix())]
     reports = parallel.check_sources(files)
     assert len(reports) == 16
     divergent = {}
@@ -168,9 +169,63 @@ def test_sitemap_and_head_fixes_are_pure():
            '        <xhtml:link rel="alternate" hreflang="ko" href="https://s/x/"/>\n'
            '        <xhtml:link rel="alternate" hreflang="en" href="https://s/en/x/"/>\n    </url>\n'
            '    <url>\n        <loc>https://s/en/x/</loc>\n    </url>\n</urlset>\n')
-    fixed = parallel.fix_sitemap(xml, {"https://s/en/x/"})
+    fixed = notices.fix_sitemap(xml, {"https://s/en/x/"})
     assert "https://s/en/x/" not in fixed and "<loc>https://s/x/</loc>" in fixed
     head = ('<head>\n<link rel="alternate" href="./" hreflang="ko">\n'
             '<link rel="alternate" href="../en/x/" hreflang="en">\n</head><body></body>')
-    assert 'hreflang="en"' not in parallel.drop_head_alternates(head, {"en"})
-    assert 'hreflang="ko"' in parallel.drop_head_alternates(head, {"en"})
+    assert 'hreflang="en"' not in notices.drop_head_alternates(head, {"en"})
+    assert 'hreflang="ko"' in notices.drop_head_alternates(head, {"en"})
+
+
+def test_unreadable_file_is_a_finding_and_nothing_readable_is_an_error(tmp_path, capsys):
+    (tmp_path / "a.ko.md").write_text("---\ntitle: 가\n---\n본문\n", encoding="utf-8")
+    (tmp_path / "a.en.md").symlink_to(tmp_path / "missing.md")
+    code, out = run(capsys, str(tmp_path))
+    assert code == 1 and f"{tmp_path}/a.en.md: error: cannot read the file" in out and "[io]" in out
+    (tmp_path / "a.ko.md").unlink()
+    (tmp_path / "a.ko.md").symlink_to(tmp_path / "missing.md")
+    code, out = run(capsys, str(tmp_path))
+    assert code == 2 and "nothing could be checked" in out and "Traceback" not in out
+
+
+def test_unknown_language_suffix_is_reported(tmp_path, capsys):
+    for name in ("index.ko.md", "index.en.md"):
+        shutil.copy(FIX / "clean" / name, tmp_path / name)
+    (tmp_path / "index.kr.md").write_text("# 한국어\n", encoding="utf-8")
+    code, out = run(capsys, str(tmp_path))
+    assert code == 1
+    assert (f"{tmp_path}/index.kr.md: warning: language suffix '.kr.md' is not one the site publishes, so this "
+            "file is never published: rename it to ….ko.md [lang-suffix-unknown]") in out
+
+
+def test_caption_missing_in_one_language_and_orphan_caption_blocks(capsys):
+    code, out = run(capsys, str(FIX / "caption-missing"))
+    assert code == 1
+    assert ("caption-missing/index.en.md:18: warning: captions: figure images/fig-02.svg has no caption in en; "
+            "ko has one") in out
+    assert ("caption-missing/index.en.md:20: warning: '/// table-caption' must come right after a table (only blank "
+            "lines between); the block before it (line 18) is an image, not a table") in out
+    assert "[caption-block-orphan]" in out and "[pair-caption]" in out
+
+
+def test_front_matter_types_are_checked(tmp_path, capsys):
+    ko = (FIX / "clean" / "index.ko.md").read_text(encoding="utf-8").replace("issue: 2014-1", "issue: [2014, 1]")
+    (tmp_path / "index.ko.md").write_text(ko, encoding="utf-8")
+    shutil.copy(FIX / "clean" / "index.en.md", tmp_path / "index.en.md")
+    code, out = run(capsys, str(tmp_path))
+    assert code == 1 and "index.ko.md:5: error: front matter field 'issue': must be text such as 2014-1, not a list" in out
+
+
+def test_extraction_gives_items_with_line_ranges_for_alignment():
+    text = ("---\ntitle: T\n---\n\n# Title\n\nIntro.\n\n![Hall](images/a.svg)\n\n/// figure-caption\nThe hall\n///\n\n"
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n/// table-caption\nNumbers\n///\n\n!!! note \"Box\"\n\n    Inside.\n\n"
+            "Setext heading\n--------------\n\nText[^1].\n\n[^1]: A note.\n")
+    st = parallel.extract(text, "x.en.md", "en")
+    got = [(it.kind, it.key, it.line, it.last, it.captioned) for it in st.items]
+    assert got == [
+        ("heading", "h1", 5, 5, None), ("heading", "h2", 27, 28, None),
+        ("figure", "images/a.svg", 9, 13, True),
+        ("table", "2 columns", 15, 21, True),
+        ("footnote", "1", 30, 30, None),
+        ("box", "note", 23, 25, None),
+    ]

@@ -128,3 +128,72 @@ def test_check_and_diff_are_exclusive(tmp_path):
     with pytest.raises(SystemExit) as exc:
         main(["normalize", "--check", "--diff", str(tmp_path)])
     assert exc.value.code == 2
+
+
+# --------------------------------------------------------------------------
+# The file system is respected (issue 10)
+
+
+def test_read_only_file_is_reported_not_rewritten(tmp_path, capsys):
+    f = tmp_path / "ro.ko.md"
+    f.write_text(RAW, encoding="utf-8")
+    f.chmod(0o444)
+    try:
+        assert main(["normalize", str(f)]) == 2
+        err = capsys.readouterr().err
+        assert f"{f}: error: is read-only: not rewritten" in err and "[read-only]" in err
+        assert f.read_text(encoding="utf-8") == RAW
+        assert "1 file(s) checked, 0 rewritten, 1 problem(s)" in err
+    finally:
+        f.chmod(0o644)
+
+
+def test_read_only_folder_in_a_batch_goes_on_and_ends_with_the_summary(tree, capsys):
+    locked = tree / "ko" / "deep"
+    locked.chmod(0o555)
+    try:
+        assert main(["normalize", str(tree)]) == 2
+        err = capsys.readouterr().err
+        assert f"{locked / 'b.md'}: error: is in a read-only folder" in err
+        assert (tree / "ko" / "a.ko.md").read_text(encoding="utf-8") == HOUSE  # the others are done
+        assert (locked / "b.md").read_text(encoding="utf-8") != HOUSE
+        assert err.rstrip().endswith("3 file(s) checked, 1 rewritten, 1 problem(s)")
+    finally:
+        locked.chmod(0o755)
+
+
+def test_a_symlink_is_written_through_and_stays_a_link(tmp_path):
+    real = tmp_path / "sources" / "a.ko.md"
+    real.parent.mkdir()
+    real.write_text(RAW, encoding="utf-8")
+    link = tmp_path / "sources" / "link.ko.md"
+    link.symlink_to(real.name)
+    assert main(["normalize", str(link)]) == 0
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == HOUSE
+
+
+def test_a_symlink_leaving_the_folder_is_refused(tmp_path, capsys):
+    outside = tmp_path / "outside.md"
+    outside.write_text(RAW, encoding="utf-8")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "x.ko.md").symlink_to(outside)
+    assert main(["normalize", str(docs)]) == 2
+    err = capsys.readouterr().err
+    assert f"{docs / 'x.ko.md'}: error: is a symbolic link to {outside}, outside {docs}; not followed" in err
+    assert outside.read_text(encoding="utf-8") == RAW and (docs / "x.ko.md").is_symlink()
+
+
+def test_a_broken_link_in_a_batch_is_reported(tree, capsys):
+    (tree / "ko" / "gone.md").symlink_to(tree / "nowhere.md")
+    assert main(["normalize", str(tree)]) == 2
+    err = capsys.readouterr().err
+    assert f"{tree / 'ko' / 'gone.md'}: error: cannot read the file" in err
+    assert (tree / "ko" / "a.ko.md").read_text(encoding="utf-8") == HOUSE
+
+
+def test_structure_errors_are_findings_of_check_mode(tmp_path, capsys):
+    f = tmp_path / "x.en.md"
+    f.write_text("Intro.\n\n/// figure-caption\nThe hall\n///\n", encoding="utf-8")
+    assert main(["normalize", "--check", str(f)]) == 2
+    assert f"{f}:3: warning: '/// figure-caption' must come right after an image" in capsys.readouterr().err

@@ -44,7 +44,7 @@ def test_footnotes_move_to_their_calls_with_the_site_numbers_and_tn_class():
     again = root.xpath("//sup[@class='cv-fn-again']")
     assert [s.text for s in again] == ["1"]
     # the first calls' numbers come from CSS (attr(data-n)); the text keeps the bodies
-    assert root.text_content().replace("첫 주석", "").replace("역주 역주 본문", "").strip() == "도시에 관한 글, 다시1."
+    assert root.text_content().replace("첫 주석", "").replace("역주 본문", "").strip() == "도시에 관한 글, 다시1."
 
 
 def test_korean_words_get_joiners_across_inline_elements_but_not_code():

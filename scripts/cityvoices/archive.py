@@ -7,12 +7,13 @@ Used by ``cityvoices bench build|search`` and by the archive-scale tests."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import random
 import re
 import shutil
 from pathlib import Path
 
-from cityvoices import placeholder, synth
+from cityvoices import placeholder, scaffold, synth
 
 #: The repository (the folder holding mkdocs.yml, docs/ and scripts/).
 REPO = Path(__file__).resolve().parents[2]
@@ -32,14 +33,9 @@ def publication_files(seed: synth.Seed, rng: random.Random, index: int) -> dict[
     kind = kind[index % 10]
     date = re.search(r"^date: (\d{4})-(\d{2})", ko, re.M)
     slug = f"pub-{index:05d}"
-    if kind == "article":
-        issue = re.search(r"^issue: (\S+)", ko, re.M).group(1)
-        folder = f"cityvoices/{issue}/{slug}"
-    elif kind == "newsletter":
-        folder = f"newsletters/{date.group(1)}-{date.group(2)}/{slug}"
-    else:
-        event = EVENTS[index % len(EVENTS)]
-        folder = f"reports/{event}/{slug}"
+    issue = re.search(r"^issue: (\S+)", ko, re.M).group(1)
+    folder = scaffold.folder_for(kind, slug, _dt.date(int(date.group(1)), int(date.group(2)), 1),
+                                 issue=issue, event=EVENTS[index % len(EVENTS)])
     out: dict[str, str] = {}
     figures = sorted({int(n) for n in RE_IMAGE.findall(ko)})
     for lang, text in (("ko", ko), ("en", en)):

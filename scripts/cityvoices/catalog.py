@@ -1,21 +1,28 @@
 """The catalogue of publications: pairs Korean and English files, reads their
 front matter, and answers listing questions.  Pure: it takes ``(src_uri,
 text)`` pairs, so the MkDocs hook, the CLI and the PDF builder share it.
+
+Pairing has one key rule, :func:`publication_key` (from :mod:`cityvoices.urls`):
+``x/index.ko.md`` and ``x/index.en.md`` are publication ``x``; loose files
+``x/A.ko.md``/``x/A.en.md`` are ``x/A``; the home page is ``""``.
+
+Issue titles have one rule, :func:`issue_title`: the earliest-dated article
+of the issue (then the first by folder) whose version in the reader's
+language sets ``issue_title``; when two articles of an issue set different
+titles, the catalogue warns.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import posixpath
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from cityvoices import frontmatter, i18n
+from cityvoices import frontmatter, i18n, mdscan, pubtypes, syntax
 from cityvoices.problems import Problem
+from cityvoices.urls import page_url, publication_key  # noqa: F401  (re-exported: the key and URL rules)
 
-SUFFIX_RE = re.compile(r"^(?P<stem>.+?)\.(?P<lang>ko|en)\.md$")
-SECTIONS = {"cityvoices": "article", "newsletters": "newsletter", "reports": "report"}
+split_lang = syntax.split_lang  # re-exported: the language-suffix rule
 
 
 @dataclass
@@ -29,7 +36,7 @@ class Version:
 
     @property
     def title(self) -> str:
-        return str(self.meta.get("title") or "")
+        return frontmatter.text(self.meta, "title")
 
     @property
     def date(self) -> _dt.date | None:
@@ -47,7 +54,12 @@ class Publication:
 
     @property
     def type(self) -> str:
-        return str(self.primary.meta.get("type") or "page")
+        value = self.primary.meta.get("type")
+        return value if isinstance(value, str) and value else "page"
+
+    @property
+    def pubtype(self) -> pubtypes.PubType | None:
+        return pubtypes.get(self.type)
 
     @property
     def date(self) -> _dt.date:
@@ -55,8 +67,7 @@ class Publication:
 
     @property
     def issue(self) -> str | None:
-        val = self.primary.meta.get("issue")
-        return str(val) if val is not None else None
+        return frontmatter.text(self.primary.meta, "issue") or None
 
     @property
     def section(self) -> str:
@@ -64,7 +75,20 @@ class Publication:
 
     @property
     def is_publication(self) -> bool:
-        return self.type in ("article", "newsletter", "report")
+        return pubtypes.is_publication(self.type)
+
+    def group_key(self) -> str:
+        """The group this publication is listed under (its type's rule):
+        the issue, the month folder (``YYYY-MM``) or the event folder."""
+        row = self.pubtype
+        parts = self.key.split("/")
+        if row is not None and row.group == pubtypes.BY_ISSUE:
+            return frontmatter.text(self.primary.meta, row.group) or "?"
+        if len(parts) > 2:
+            return parts[1]
+        if row is not None and row.group == pubtypes.BY_MONTH:
+            return self.date.strftime("%Y-%m")
+        return self.key
 
     def version(self, lang: str) -> Version:
         """The version to show to a reader of ``lang`` (falls back to the other)."""
@@ -75,27 +99,42 @@ class Publication:
         return page_url(self.version(lang).src_uri, lang)
 
 
-def split_lang(src_uri: str) -> tuple[str, str] | None:
-    """``a/b/index.ko.md`` -> (``a/b/index``, ``ko``)."""
-    m = SUFFIX_RE.match(src_uri)
-    return (m.group("stem"), m.group("lang")) if m else None
+def pair_files(paths: Iterable[str]) -> dict[str, dict[str, str]]:
+    """``{key: {lang: path}}`` for every language file among ``paths``."""
+    pairs: dict[str, dict[str, str]] = {}
+    for p in paths:
+        key = publication_key(p)
+        parts = syntax.split_lang(p)
+        if key is not None and parts:
+            pairs.setdefault(key, {})[parts[1]] = p
+    return dict(sorted(pairs.items()))
 
 
-def publication_key(src_uri: str) -> str | None:
-    parts = split_lang(src_uri)
-    if not parts:
-        return None
-    stem = parts[0]
-    return stem[: -len("/index")] if stem.endswith("/index") else ("" if stem == "index" else stem)
+def issue_title(pubs: Iterable[Publication], lang: str) -> str | None:
+    """The one issue-title rule: the earliest-dated article (then by key)
+    whose ``lang`` version sets ``issue_title``."""
+    for pub in sorted(pubs, key=lambda p: (p.date, p.key)):
+        title = frontmatter.text(pub.version(lang).meta, "issue_title")
+        if title:
+            return title
+    return None
 
 
-def page_url(src_uri: str, lang: str) -> str:
-    """Directory URL of a page in ``lang`` (``use_directory_urls``)."""
-    key = publication_key(src_uri)
-    if key is None:
-        key = posixpath.splitext(src_uri)[0]
-    prefix = "" if lang == i18n.DEFAULT_LANG else f"{lang}/"
-    return f"{prefix}{key}/" if key else prefix
+def issue_title_problems(groups: Iterable[tuple[str, list[Publication]]], where=lambda uri: uri) -> list[Problem]:
+    """A warning for every issue whose articles set different titles."""
+    out = []
+    for issue, pubs in groups:
+        for lang in i18n.LANGS:
+            chosen = issue_title(pubs, lang)
+            for pub in pubs:
+                ver = pub.versions.get(lang)
+                own = frontmatter.text(ver.meta, "issue_title") if ver else ""
+                if own and chosen and own != chosen:
+                    out.append(Problem(where(ver.src_uri), ver.fm_lines.get("issue_title", 1), "issue-title-conflict",
+                                       f"issue_title '{own}' differs from '{chosen}', set by an earlier article of "
+                                       f"issue {issue}; the issue is shown as '{chosen}': use one title in every "
+                                       "article of the issue, or set it in one article only"))
+    return out
 
 
 @dataclass
@@ -109,12 +148,24 @@ class Catalog:
             pubs = [p for p in pubs if p.type == ptype]
         return sorted(pubs, key=lambda p: (p.date, p.key), reverse=True)
 
+    def groups(self, ptype: str) -> list[tuple[str, list[Publication]]]:
+        """Publications of ``ptype`` by group (its type's rule), newest group
+        first, newest publication first within a group."""
+        out: dict[str, list[Publication]] = {}
+        for pub in self.all(ptype):
+            out.setdefault(pub.group_key(), []).append(pub)
+        return sorted(out.items(), key=lambda kv: max(p.date for p in kv[1]), reverse=True)
+
     def issues(self) -> list[tuple[str, list[Publication]]]:
-        """CityVoices issues, newest first, each with its articles."""
-        groups: dict[str, list[Publication]] = {}
-        for pub in self.all("article"):
-            groups.setdefault(pub.issue or "?", []).append(pub)
-        return sorted(groups.items(), key=lambda kv: max(p.date for p in kv[1]), reverse=True)
+        """Groups that get a whole-group PDF (CityVoices issues), newest first."""
+        return [g for t in pubtypes.TYPES if t.group_pdf for g in self.groups(t.name)]
+
+    def issue_title(self, issue: str, lang: str) -> str | None:
+        """The display title of ``issue`` in ``lang`` (:func:`issue_title`)."""
+        for key, pubs in self.issues():
+            if key == issue:
+                return issue_title(pubs, lang)
+        return None
 
     def by_src(self, src_uri: str) -> Publication | None:
         key = publication_key(src_uri)
@@ -127,34 +178,66 @@ class Catalog:
 _PARSED: dict[str, tuple[str, Any]] = {}
 
 
-def _parse(text: str, src_uri: str) -> Any:
+def parsed(text: str, src_uri: str, shown: str | None = None) -> tuple[frontmatter.FrontMatter, list[Problem]]:
+    """``frontmatter.parse`` plus the text's own problems (NUL), cached per
+    file while its text is unchanged; problems name the file as ``shown``."""
+    shown = src_uri if shown is None else shown
     hit = _PARSED.get(src_uri)
-    if hit is not None and (hit[0] is text or hit[0] == text):
+    if hit is not None and (hit[0] is text or hit[0] == text) and hit[2] == shown:
         return hit[1]
-    result = frontmatter.parse(text, src_uri)
-    _PARSED[src_uri] = (text, result)
-    return result
+    result = frontmatter.parse(text, shown)
+    probs = mdscan.text_problems(text, shown) + result[1]
+    _PARSED[src_uri] = (text, (result[0], probs), shown)
+    return result[0], probs
 
 
-def build_catalog(files: Iterable[tuple[str, str]], *, validate: bool = True) -> Catalog:
-    """Build the catalogue from ``(src_uri, text)`` pairs of Markdown files."""
+def source_problems(src_uri: str, fm: frontmatter.FrontMatter, shown: str, *, validate: bool = True) -> list[Problem]:
+    """The schema and folder rules for one source: fields and types
+    (required ones inside a type's section), and the type matching its folder."""
+    row = pubtypes.of_path(src_uri)
+    probs = frontmatter.validate(fm, shown, require=row is not None) if validate else []
+    got = fm.data.get("type")
+    if row is not None and pubtypes.get(got) is not None and got != row.name:
+        probs.append(Problem(shown, fm.lines.get("type", 1), "frontmatter-type-folder",
+                             f"front matter field 'type' is '{got}' but the file is in the {row.section}/ folder, "
+                             f"which holds {row.label('en').lower()}s", "warning"))
+    return probs
+
+
+def unknown_suffix_problem(path: str, shown: str | None = None) -> Problem | None:
+    """A warning for ``index.kr.md`` and other language suffixes that are never published."""
+    found = syntax.unknown_lang_suffix(path)
+    if not found:
+        return None
+    suffix, meant = found
+    hint = f": rename it to ….{meant}.md" if meant else \
+        f": the site publishes only {' and '.join('.' + lang + '.md' for lang in i18n.LANGS)}"
+    return Problem(shown or path, 0, "lang-suffix-unknown",
+                   f"language suffix '.{suffix}.md' is not one the site publishes, so this file is never "
+                   f"published{hint}", "warning")
+
+
+def build_catalog(files: Iterable[tuple[str, str]], *, validate: bool = True, prefix: str = "") -> Catalog:
+    """Build the catalogue from ``(src_uri, text)`` pairs of Markdown files.
+
+    ``prefix`` goes before every path in a problem (``docs/``: a path an
+    editor can paste from the repository root)."""
     cat = Catalog()
     for src_uri, text in files:
-        parts = split_lang(src_uri)
+        shown = prefix + src_uri
+        parts = syntax.split_lang(src_uri)
         if not parts:
+            bad = unknown_suffix_problem(src_uri, shown)
+            if bad and validate:
+                cat.problems.append(bad)
             continue
         key = publication_key(src_uri)
-        fm, probs = _parse(text, src_uri)
+        fm, probs = parsed(text, src_uri, shown)
         cat.problems.extend(probs)
-        in_section = src_uri.split("/", 1)[0] in SECTIONS and src_uri.count("/") >= 2
-        if validate and not probs:
-            cat.problems.extend(frontmatter.validate(fm, src_uri, require=in_section))
-            expected = SECTIONS.get(src_uri.split("/", 1)[0])
-            got = fm.data.get("type")
-            if in_section and expected and got in frontmatter.TYPES and got != expected:
-                cat.problems.append(Problem(src_uri, fm.lines.get("type", 1), "frontmatter-type-folder",
-                                            f"front matter field 'type' is {got!r} but the file is in the "
-                                            f"{src_uri.split('/', 1)[0]}/ folder, which holds {expected}s", "warning"))
+        if validate and not any(p.severity == "error" for p in probs):
+            cat.problems.extend(source_problems(src_uri, fm, shown))
         pub = cat.publications.setdefault(key, Publication(key))
         pub.versions[parts[1]] = Version(parts[1], src_uri, fm.data, fm.lines)
+    if validate:
+        cat.problems.extend(issue_title_problems(cat.issues(), lambda uri: prefix + uri))
     return cat

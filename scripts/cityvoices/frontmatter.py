@@ -1,7 +1,22 @@
-"""Front matter: split it from the body, parse it, validate the schema.
+"""Front matter: split it from the body, parse it safely, validate the schema.
 
-The schema is documented in the editors' guide (docs/guide/).  Everything
-here is pure: text in, data and problems out.
+The block itself (``---`` … ``---`` at the start of a file) is
+:func:`cityvoices.syntax.front_matter_block`; the publication types come
+from :mod:`cityvoices.pubtypes`.  The schema is :data:`FIELDS` (documented in
+the editors' guide, docs/guide/).  Everything here is pure: text in, data
+and problems out.
+
+Safe by construction:
+
+* every value has a type (:data:`FIELDS`): a wrong type is an error naming
+  file, line and field, so no list or mapping is ever shown on a page as a
+  Python repr; ``sample: "false"`` is an error, not a true value;
+* unknown fields are a warning; a key given twice is an error;
+* YAML anchors and aliases (``&x`` / ``*x``) are refused before anything is
+  built from them (a 371-byte alias bomb expands to megabytes), and so is
+  nesting deeper than :data:`MAX_DEPTH`;
+* a block that is never closed, or closed only after it swallowed the
+  article's heading, is an error naming line 1.
 """
 
 from __future__ import annotations
@@ -13,37 +28,50 @@ from typing import Any
 
 import yaml
 
+from cityvoices import pubtypes, syntax
+from cityvoices.i18n import LANGS
 from cityvoices.problems import Problem
 
-TYPES = ("article", "newsletter", "report", "page")
-LANGS = ("ko", "en")
 DIRECTION_RE = re.compile(r"^\s*(ko|en)\s*(?:→|->|>|to)\s*(ko|en)\s*$")
+#: Deepest nesting front matter may use (authors are 3 deep).
+MAX_DEPTH = 8
 
-REQUIRED = ("title", "type", "date", "authors")
-#: Fields of the schema, with a one-line description (also shown in the guide).
-FIELDS: dict[str, str] = {
-    "title": "the publication's title in this language",
-    "type": "article | newsletter | report (page for site pages)",
-    "date": "publication date, YYYY-MM-DD",
-    "authors": "list of authors: a name, or {name, affiliation}",
-    "translators": "list of {name, direction}, direction like en→ko",
-    "issue": "CityVoices magazine issue id, e.g. 2014-1 (articles only)",
-    "issue_title": "display title of the issue (optional; first article's wins)",
-    "event": "the event a congress report belongs to (reports only)",
-    "summary": "one or two sentences for listings and search results",
-    "tags": "list of keywords",
-    "sample": "true for clearly labelled sample content",
-    "original": "the language the text was written in (ko | en)",
-    "source_hash": "hash of the source-language file this translation was made from",
+
+@dataclass(frozen=True)
+class Field:
+    kind: str  # text | id | date | people | translators | words | bool | lang | type | mapping | list
+    description: str
+    #: shown in the "known fields" hint and the guide (Material's own keys are not)
+    listed: bool = True
+
+
+#: The schema: every field, its type and a one-line description.
+FIELDS: dict[str, Field] = {
+    "title": Field("text", "the publication's title in this language"),
+    "type": Field("type", "the publication type: " + " | ".join(pubtypes.NAMES) + " (page for site pages)"),
+    "date": Field("date", "publication date, YYYY-MM-DD"),
+    "authors": Field("people", "list of authors: a name, or {name, affiliation}"),
+    "translators": Field("translators", "list of {name, direction}, direction like en→ko"),
+    "issue": Field("id", "CityVoices magazine issue id, e.g. 2014-1 (articles only)"),
+    "issue_title": Field("text", "display title of the issue (the earliest article that sets it wins)"),
+    "event": Field("id", "the event a congress report belongs to (reports only)"),
+    "summary": Field("text", "one or two sentences for listings and search results"),
+    "description": Field("text", "the page's meta description for search engines (default: the summary)"),
+    "tags": Field("words", "list of keywords"),
+    "sample": Field("bool", "true for clearly labelled sample content"),
+    "original": Field("lang", "the language the text was written in (ko | en)"),
+    "source_hash": Field("text", "hash of the source-language file this translation was made from"),
+    "listing": Field("text", "site pages only: which generated listing to show"),
+    "translation_status": Field("bool", "site pages only: show the translation status table"),
     # Material for MkDocs / MkDocs keys that editors may legitimately use.
-    "hide": "Material: hide navigation, toc ...",
-    "search": "Material: search settings",
-    "description": "HTML meta description",
-    "template": "MkDocs template override",
-    "listing": "site pages only: which generated listing to show",
-    "translation_status": "site pages only: show the translation status table",
-    "status": "Material: page status",
+    "hide": Field("list", "Material: hide navigation, toc ...", listed=False),
+    "search": Field("mapping", "Material: search settings", listed=False),
+    "template": Field("text", "MkDocs template override", listed=False),
+    "status": Field("text", "Material: page status", listed=False),
 }
+#: Required for every publication (types add their own: pubtypes.PubType.required).
+REQUIRED = ("title", "type", "date", "authors")
+PERSON_KEYS = {"people": ("name", "affiliation"), "translators": ("name", "direction", "affiliation")}
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available
@@ -60,8 +88,6 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
-FM_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-
 
 @dataclass
 class FrontMatter:
@@ -74,43 +100,158 @@ class FrontMatter:
 
 def split(text: str) -> tuple[str | None, str, int]:
     """Return ``(yaml_text or None, body, lines_taken)``."""
-    m = FM_RE.match(text)
-    if not m:
+    block = syntax.front_matter_block(text)
+    if block is None:
         return None, text, 0
-    return (m.group(1) or ""), text[m.end():], text[: m.end()].count("\n")
+    return block.yaml, text[block.end:], block.lines
+
+
+def _err(path: str, line: int, code: str, message: str) -> Problem:
+    return Problem(path, line, code, message, "error")
+
+
+def _unclosed(text: str, path: str) -> Problem | None:
+    """A block that is never closed, or that runs past the article's first
+    heading (its closing ``---`` forgotten, a later ``---`` rule taken for it)."""
+    block = syntax.front_matter_block(text)
+    if block is None:
+        return _err(path, 1, "frontmatter-unclosed",
+                    "front matter starts with '---' on line 1 but has no closing '---' line; add it after "
+                    "the last field")
+    lines = block.yaml.split("\n")
+    for k, line in enumerate(lines):
+        if re.match(r"^#{1,6}[ \t]+\S", line) and (k == 0 or not lines[k - 1].strip() or
+                                                     not re.match(r"^[\w-]+[ \t]*:", lines[k - 1])):
+            after = [ln for ln in lines[k + 1:] if ln.strip()]
+            if any(not re.match(r"^(?:[ \t]|[\w-]+[ \t]*:|-|#)", ln) for ln in after) or \
+                    (len(lines) >= 2 and not lines[-2].strip()):
+                return _err(path, 1, "frontmatter-unclosed",
+                            f"front matter opened on line 1 is closed only on line {block.lines}, after the "
+                            f"heading on line {k + 2}: add the closing '---' after the last field")
+    return None
+
+
+_KEY_LINE_RE = re.compile(r"^(?:[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)|[ \t]+\S|-[ \t])")
+
+
+def _unopened(text: str, path: str) -> Problem | None:
+    """Fields written at the top without the opening ``---``: Markdown would
+    read them, with the closing ``---`` under them, as a heading."""
+    lines = text.split("\n", 40)[:40]
+    if not lines or not re.match(r"^[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)", lines[0]):
+        return None
+    for k, line in enumerate(lines[1:], 1):
+        if re.match(r"^(?:---|\.\.\.)[ \t]*$", line):
+            return _err(path, 1, "frontmatter-unopened",
+                        f"lines 1–{k} look like front matter closed by '---' on line {k + 1}, but the opening "
+                        "'---' line is missing: add '---' as the first line")
+        if not _KEY_LINE_RE.match(line):
+            return None
+    return None
+
+
+def _describe(value: Any) -> str:
+    """A value as an editor would call it (never a Python repr)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the text '{value}'" if len(value) < 40 else "a text"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping (key: value)"
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return f"the date {value.isoformat()}"
+    return "an empty value" if value is None else "a value of another kind"
+
+
+def _check_tokens(raw: str, path: str) -> Problem | None:
+    """Refuse anchors, aliases and deep nesting before anything is built."""
+    depth = 0
+    try:
+        for tok in yaml.scan(raw, Loader=_Loader):
+            name = type(tok).__name__
+            if name in ("AnchorToken", "AliasToken"):
+                what = "an anchor (&name)" if name == "AnchorToken" else "an alias (*name)"
+                return _err(path, tok.start_mark.line + 2, "frontmatter-alias",
+                            f"front matter uses {what}; anchors and aliases are not allowed: write the "
+                            "value out")
+            if name.endswith("StartToken") and name not in ("StreamStartToken", "DocumentStartToken"):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _err(path, tok.start_mark.line + 2, "frontmatter-depth",
+                                f"front matter is nested more than {MAX_DEPTH} levels deep; no field "
+                                "needs that")
+            elif name in ("BlockEndToken", "FlowSequenceEndToken", "FlowMappingEndToken"):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # reported, with its line, by the parser
+    return None
+
+
+def _duplicates(node: yaml.Node, path: str, out: list[Problem]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            k = str(key.value)
+            line = key.start_mark.line + 2
+            if k in seen:
+                out.append(_err(path, line, "frontmatter-duplicate",
+                                f"front matter field '{k}' is given twice (lines {seen[k]} and {line}); "
+                                "keep one"))
+            else:
+                seen[k] = line
+            _duplicates(value, path, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _duplicates(item, path, out)
 
 
 def parse(text: str, path: str = "<text>") -> tuple[FrontMatter, list[Problem]]:
     """Parse the front matter of ``text``. Problems carry file and line."""
     problems: list[Problem] = []
-    if text.startswith("---") and not FM_RE.match(text):
-        problems.append(
-            Problem(path, 1, "frontmatter-unclosed",
-                    "front matter starts with '---' but has no closing '---' line", "error")
-        )
-        return FrontMatter({}), problems
+    if syntax.opens_front_matter(text):
+        bad = _unclosed(text, path)
+        if bad:
+            return FrontMatter({}), [bad]
     raw, _body, span = split(text)
     if raw is None:
-        return FrontMatter({}, span=0), problems
+        bad = _unopened(text, path)
+        return FrontMatter({}, span=0), [bad] if bad else problems
+    bad = _check_tokens(raw, path)
+    if bad:
+        return FrontMatter({}, span=span), [bad]
+    loader = _Loader(raw)
     try:
-        node = yaml.compose(raw, Loader=_Loader)
-        data = yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 1
         msg = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        problems.append(Problem(path, line, "frontmatter-yaml", f"front matter is not valid YAML: {msg}", "error"))
-        return FrontMatter({}, span=span), problems
+        return FrontMatter({}, span=span), [_err(path, line, "frontmatter-yaml",
+                                                 f"front matter is not valid YAML: {msg}")]
+    except RecursionError:
+        return FrontMatter({}, span=span), [_err(path, 2, "frontmatter-depth", "front matter is nested too deep")]
+    finally:
+        loader.dispose()
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        problems.append(Problem(path, 2, "frontmatter-yaml", "front matter must be a mapping of 'key: value' lines", "error"))
-        return FrontMatter({}, span=span), problems
+        return FrontMatter({}, span=span), [_err(path, 2, "frontmatter-yaml",
+                                                 "front matter must be a mapping of 'key: value' lines")]
+    _duplicates(node, path, problems)
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:
-            lines[str(key_node.value)] = key_node.start_mark.line + 2
-    return FrontMatter(data, lines, span), problems
+            lines.setdefault(str(key_node.value), key_node.start_mark.line + 2)
+    return FrontMatter({str(k): v for k, v in data.items()}, lines, span), problems
+
+
+# --------------------------------------------------------------------------
+# Reading values (what the renderers use: never a repr, never a wrong type)
 
 
 def _as_date(value: Any) -> _dt.date | None:
@@ -126,75 +267,43 @@ def _as_date(value: Any) -> _dt.date | None:
     return None
 
 
+def text(meta: dict[str, Any], key: str) -> str:
+    """Field ``key`` as text, or ``""`` when it is absent or not text (ids
+    written as numbers, ``issue: 2014``, count as text)."""
+    value = meta.get(key)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and FIELDS.get(key, Field("", "")).kind == "id":
+        return str(value)
+    return ""
+
+
+def flag(meta: dict[str, Any], key: str) -> bool:
+    """Field ``key`` is the boolean ``true`` (``"false"``, ``1`` or ``"yes"`` are not)."""
+    return meta.get(key) is True
+
+
+def words(meta: dict[str, Any], key: str) -> list[str]:
+    """A list-of-words field (tags) as texts; other values give ``[]``."""
+    value = meta.get(key)
+    if not isinstance(value, list):
+        return []
+    return [str(v) for v in value if isinstance(v, (str, int)) and not isinstance(v, bool)]
+
+
 def normalize_people(value: Any) -> list[dict[str, str]]:
-    """Authors/translators as a list of dicts with at least ``name``."""
+    """Authors/translators as a list of dicts with at least ``name`` (only
+    text values are kept)."""
     if value is None:
         return []
     items = value if isinstance(value, list) else [value]
     out = []
     for item in items:
-        if isinstance(item, str):
+        if isinstance(item, str) and item.strip():
             out.append({"name": item})
-        elif isinstance(item, dict):
-            out.append({str(k): str(v) for k, v in item.items() if v is not None})
+        elif isinstance(item, dict) and isinstance(item.get("name"), str):
+            out.append({str(k): v for k, v in item.items() if isinstance(v, str)})
     return out
-
-
-def validate(fm: FrontMatter, path: str = "<text>", *, require: bool = True) -> list[Problem]:
-    """Check ``fm`` against the schema. ``require=False`` skips required fields
-    (for site pages that are not publications)."""
-    data, lines = fm.data, fm.lines
-    problems: list[Problem] = []
-
-    def err(key: str, msg: str, code: str = "frontmatter-field") -> None:
-        problems.append(Problem(path, lines.get(key, 1), code, f"front matter field '{key}': {msg}", "error"))
-
-    ptype = data.get("type")
-    is_publication = ptype in ("article", "newsletter", "report")
-    if require or is_publication:
-        for key in REQUIRED:
-            if key not in data or data[key] in (None, "", []):
-                err(key, "is required but missing or empty", "frontmatter-missing")
-    if "title" in data and data["title"] not in (None, "") and not isinstance(data["title"], str):
-        err("title", "must be text")
-    if ptype is not None and ptype not in TYPES:
-        err("type", f"must be one of {', '.join(TYPES[:3])}, not {ptype!r}")
-    if "date" in data and data["date"] not in (None, "") and _as_date(data["date"]) is None:
-        err("date", f"must be a date written YYYY-MM-DD, not {data['date']!r}")
-    for key in ("authors", "translators"):
-        if key not in data or data[key] in (None, "", []):
-            continue
-        val = data[key]
-        items = val if isinstance(val, list) else [val]
-        for item in items:
-            if isinstance(item, str) and item.strip():
-                continue
-            if isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"].strip():
-                continue
-            err(key, "each entry needs a name (text, or a mapping with 'name:')")
-            break
-    for item in data.get("translators") or []:
-        if isinstance(item, dict):
-            direction = item.get("direction")
-            if direction is None or not DIRECTION_RE.match(str(direction)):
-                err("translators", f"each translator needs a direction like 'en→ko', not {direction!r}")
-                break
-    if ptype == "article" and require and not data.get("issue"):
-        err("issue", "is required for CityVoices articles (e.g. 2014-1)", "frontmatter-missing")
-    if "tags" in data and data["tags"] is not None:
-        if not isinstance(data["tags"], list) or not all(isinstance(t, (str, int)) for t in data["tags"]):
-            err("tags", "must be a list of words")
-    if "original" in data and data["original"] not in LANGS:
-        err("original", f"must be ko or en, not {data['original']!r}")
-    for key in data:
-        if key not in FIELDS:
-            problems.append(
-                Problem(path, lines.get(key, 1), "frontmatter-unknown",
-                        f"front matter field '{key}' is not in the schema; it is kept but not used "
-                        f"(known fields: {', '.join(k for k in FIELDS if k not in ('hide','search','description','template','status'))})",
-                        "warning")
-            )
-    return problems
 
 
 def date_of(data: dict[str, Any]) -> _dt.date | None:
@@ -204,3 +313,86 @@ def date_of(data: dict[str, Any]) -> _dt.date | None:
 def translation_direction(item: dict[str, str]) -> tuple[str, str] | None:
     m = DIRECTION_RE.match(item.get("direction", ""))
     return (m.group(1), m.group(2)) if m else None
+
+
+# --------------------------------------------------------------------------
+# Validation
+
+
+def _type_error(key: str, value: Any, kind: str) -> str | None:
+    """Why ``value`` is not of ``kind`` (``None`` when it is)."""
+    if kind == "text":
+        return None if isinstance(value, str) else f"must be text, not {_describe(value)}"
+    if kind == "id":
+        if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+            return None
+        return f"must be text such as 2014-1, not {_describe(value)}"
+    if kind == "date":
+        return None if _as_date(value) is not None else f"must be a date written YYYY-MM-DD, not {_describe(value)}"
+    if kind == "bool":
+        if isinstance(value, bool):
+            return None
+        return f"must be true or false (without quotes), not {_describe(value)}"
+    if kind == "lang":
+        return None if value in LANGS else f"must be ko or en, not {_describe(value)}"
+    if kind == "type":
+        names = pubtypes.NAMES + ("page",)
+        return None if value in names else f"must be one of {', '.join(pubtypes.NAMES)}, not {_describe(value)}"
+    if kind == "words":
+        if isinstance(value, list) and all(isinstance(t, (str, int)) and not isinstance(t, bool) for t in value):
+            return None
+        return "must be a list of words, such as [CITYNET, Seoul]"
+    if kind == "list":
+        return None if isinstance(value, list) and all(isinstance(t, str) for t in value) else "must be a list of words"
+    if kind == "mapping":
+        return None if isinstance(value, dict) else f"must be a mapping (key: value), not {_describe(value)}"
+    if kind in PERSON_KEYS:
+        items = value if isinstance(value, list) else [value]
+        allowed = PERSON_KEYS[kind]
+        for item in items:
+            if isinstance(item, str) and item.strip() and kind == "people":
+                continue
+            if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+                return ("each entry needs a name (text, or a mapping with 'name:')" if kind == "people"
+                        else "each entry needs a name and a direction, as in '- {name: 편집부, direction: en→ko}'")
+            for k, v in item.items():
+                if k not in allowed:
+                    return f"entries have only {', '.join(allowed)}, not '{k}'"
+                if not isinstance(v, str):
+                    return f"'{k}' of each entry must be text, not {_describe(v)}"
+            if kind == "translators" and not DIRECTION_RE.match(item.get("direction", "")):
+                return f"each translator needs a direction like 'en→ko', not {_describe(item.get('direction'))}"
+        return None
+    return None
+
+
+def validate(fm: FrontMatter, path: str = "<text>", *, require: bool = True) -> list[Problem]:
+    """Check ``fm`` against the schema. ``require=False`` skips required fields
+    (for site pages that are not publications); types are always checked."""
+    data, lines = fm.data, fm.lines
+    problems: list[Problem] = []
+
+    def err(key: str, msg: str, code: str = "frontmatter-field") -> None:
+        problems.append(Problem(path, lines.get(key, 1), code, f"front matter field '{key}': {msg}", "error"))
+
+    ptype = data.get("type")
+    row = pubtypes.get(ptype) if isinstance(ptype, str) else None
+    if require or row is not None:
+        for key in REQUIRED + (row.required if row and require else ()):
+            if key not in data or data[key] in (None, "", []):
+                extra = f" for {row.label('en')}s" if row and key in row.required else ""
+                err(key, f"is required{extra} but missing or empty", "frontmatter-missing")
+    for key, value in data.items():
+        spec = FIELDS.get(key)
+        if spec is None:
+            known = ", ".join(k for k, f in FIELDS.items() if f.listed)
+            problems.append(Problem(path, lines.get(key, 1), "frontmatter-unknown",
+                                    f"front matter field '{key}' is not in the schema; it is kept but not used "
+                                    f"(known fields: {known})", "warning"))
+            continue
+        if value is None or value == "" or value == []:
+            continue  # empty: only a problem when required (above)
+        why = _type_error(key, value, spec.kind)
+        if why:
+            err(key, why)
+    return problems

@@ -2,7 +2,8 @@
 
 Theme labels come from Material's own translations (``theme.language`` is set
 per language by mkdocs-static-i18n); this table holds only what Material and
-Python-Markdown do not translate.
+Python-Markdown do not translate.  The names of the publication types are
+part of their row in :mod:`cityvoices.pubtypes`.
 """
 
 from __future__ import annotations
@@ -24,9 +25,6 @@ LABELS: dict[str, dict[str, str]] = {
         "authors": "글쓴이",
         "translators": "옮긴이",
         "issue": "시티보이스 {issue}호",
-        "type.article": "시티보이스 기사",
-        "type.newsletter": "뉴스레터",
-        "type.report": "총회 보고서",
         "type.page": "페이지",
         "listing.all": "최신 발행물",
         "listing.empty": "아직 발행물이 없습니다.",
@@ -67,9 +65,6 @@ LABELS: dict[str, dict[str, str]] = {
         "authors": "Authors",
         "translators": "Translators",
         "issue": "CityVoices {issue}",
-        "type.article": "CityVoices article",
-        "type.newsletter": "Newsletter",
-        "type.report": "Congress report",
         "type.page": "Page",
         "listing.all": "Latest publications",
         "listing.empty": "No publications yet.",

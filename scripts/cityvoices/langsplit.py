@@ -23,7 +23,10 @@ Pure: text in, two texts and a list of problems out.  What it does:
   three or more short lines becomes a list.
 
 The drafts are then put into the house layout by :mod:`cityvoices.normalize`
-(footnotes, captions) by the caller.
+(footnotes, captions) by the caller.  Captions and note lines are told apart
+by the house vocabulary (:func:`cityvoices.syntax.parse_caption`,
+:data:`cityvoices.syntax.RAW_DEF_RE`), so ``import`` and ``normalize`` agree on
+what a caption is.
 """
 
 from __future__ import annotations
@@ -31,13 +34,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from cityvoices import syntax
 from cityvoices.problems import Problem
 
-RE_HANGUL = re.compile(r"[가-힣]")
-RE_LATIN = re.compile(r"[A-Za-z]")
+RE_HANGUL = syntax.HANGUL_RE
+RE_LATIN = syntax.LATIN_RE
 RE_URL = re.compile(r"(?:https?://|www\.)\S+")
-RE_NOTE = re.compile(r"^(?:\d{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)\s+\S")
-RE_CAPTION = re.compile(r"^(?:그림|표|사진|Figure|Fig\.|Table)\s*[A-Z]?\d")
 TERMINAL = tuple('.!?。…"”’\':;)]')
 SHORT = 60  # characters: shorter unfinished lines are headings, not cut paragraphs
 
@@ -90,9 +92,9 @@ def blocks_of(text: str) -> list[Block]:
         first = b.lines[0].strip()
         if sum("\t" in ln for ln in b.lines) >= max(2, len(b.lines) // 2):
             b.kind = "table"
-        elif RE_CAPTION.match(first):
+        elif syntax.parse_caption(first):
             b.kind = "caption"
-        elif RE_NOTE.match(first):
+        elif syntax.RAW_DEF_RE.match(first):
             b.kind = "note"
         elif len(b.lines) >= 3 and all(len(ln.strip()) < 40 for ln in b.lines):
             b.kind = "list"

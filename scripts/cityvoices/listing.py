@@ -1,31 +1,37 @@
-"""Listing pages generated from front matter (home, issues, newsletters,
-reports).  Pure: catalogue + language + the listing page's URL in, HTML out."""
+"""Listing pages generated from front matter (home, and one per publication
+type: CityVoices by issue, newsletters by month, reports by event).  Pure:
+catalogue + language + the listing page's URL in, HTML out.
+
+A listing page says which list it shows with ``listing: <kind>``: ``latest``
+or a type of :mod:`cityvoices.pubtypes`; the type's row says how it groups.
+Every value from front matter is escaped for its context (text or attribute).
+"""
 
 from __future__ import annotations
 
 import html as _html
-import posixpath
 
-from cityvoices import frontmatter, i18n
-from cityvoices.catalog import Catalog, Publication
+from cityvoices import frontmatter, i18n, pubtypes
+from cityvoices.catalog import Catalog, Publication, issue_title
+from cityvoices.urls import href as url_href
+from cityvoices.urls import relative_url
 
-KINDS = ("latest", "article", "newsletter", "report")
+LATEST = "latest"
 
 
-def relative_url(target: str, base: str) -> str:
-    """URL of site path ``target`` as seen from the page at site path ``base``
-    (both directory URLs like ``en/cityvoices/``)."""
-    rel = posixpath.relpath("/" + target, "/" + base if base.endswith("/") else posixpath.dirname("/" + base))
-    if target.endswith("/") and not rel.endswith("/"):
-        rel += "/"
-    return "./" if rel in (".", "./") else rel
+def kinds() -> tuple[str, ...]:
+    """Every value ``listing:`` may take."""
+    return (LATEST,) + pubtypes.NAMES
+
+
+KINDS = kinds()
 
 
 def _item(pub: Publication, lang: str, base: str) -> str:
     esc = _html.escape
     ver = pub.version(lang)
     lang_attr = f' lang="{ver.lang}"' if ver.lang != lang else ""
-    href = relative_url(pub.url(lang), base)
+    href = url_href(relative_url(pub.url(lang), base))
     meta = ver.meta
     bits = []
     if ver.date:
@@ -33,14 +39,15 @@ def _item(pub: Publication, lang: str, base: str) -> str:
     authors = ", ".join(p["name"] for p in frontmatter.normalize_people(meta.get("authors")))
     if authors:
         bits.append(f'<span class="cv-item-authors">{esc(authors)}</span>')
-    if meta.get("sample"):
+    if frontmatter.flag(meta, "sample"):
         bits.append(f'<span class="cv-badge">{esc(i18n.label(lang, "sample"))}</span>')
-    summary = meta.get("summary")
-    out = [f'<li class="cv-item" data-type="{esc(pub.type)}"><a class="cv-item-title" href="{esc(href)}"{lang_attr}>{esc(ver.title)}</a>']
+    summary = frontmatter.text(meta, "summary")
+    out = [f'<li class="cv-item" data-type="{esc(pub.type)}"><a class="cv-item-title" href="{esc(href)}"{lang_attr}>'
+           f'{esc(ver.title)}</a>']
     if bits:
         out.append('<p class="cv-item-meta">' + " · ".join(bits) + "</p>")
     if summary:
-        out.append(f'<p class="cv-item-summary"{lang_attr}>{esc(str(summary))}</p>')
+        out.append(f'<p class="cv-item-summary"{lang_attr}>{esc(summary)}</p>')
     out.append("</li>")
     return "".join(out)
 
@@ -52,25 +59,20 @@ def _list(pubs: list[Publication], lang: str, base: str) -> str:
 
 
 def group_title(kind: str, key: str, pubs: list[Publication], lang: str) -> str:
-    if kind == "article":
-        titled = next((p.version(lang).meta.get("issue_title") for p in pubs
-                       if p.version(lang).meta.get("issue_title")), None)
-        return i18n.label(lang, "issue", issue=titled or key)
-    if kind == "newsletter":
+    """The heading of a group, by the type's rule: ``시티보이스 2014-1호``
+    (the issue's title, :func:`cityvoices.catalog.issue_title`), the month,
+    or the event."""
+    row = pubtypes.get(kind)
+    rule = row.group if row else pubtypes.BY_EVENT
+    if rule == pubtypes.BY_ISSUE:
+        return i18n.label(lang, "issue", issue=issue_title(pubs, lang) or key)
+    if rule == pubtypes.BY_MONTH:
         return i18n.format_month(pubs[0].date, lang)
-    return str(pubs[0].version(lang).meta.get("event") or key)
+    return frontmatter.text(pubs[0].version(lang).meta, "event") or key
 
 
 def groups(catalog: Catalog, kind: str) -> list[tuple[str, list[Publication]]]:
-    if kind == "article":
-        return catalog.issues()
-    out: dict[str, list[Publication]] = {}
-    for pub in catalog.all(kind):
-        # newsletters/<YYYY-MM>/<slug>, reports/<event>/<slug>
-        parts = pub.key.split("/")
-        gkey = parts[1] if len(parts) > 2 else (pub.date.strftime("%Y-%m") if kind == "newsletter" else pub.key)
-        out.setdefault(gkey, []).append(pub)
-    return sorted(out.items(), key=lambda kv: max(p.date for p in kv[1]), reverse=True)
+    return catalog.groups(kind)
 
 
 def render_listing(catalog: Catalog, kind: str, lang: str, base: str, *,
@@ -80,12 +82,13 @@ def render_listing(catalog: Catalog, kind: str, lang: str, base: str, *,
     ``extra`` maps a group key to additional HTML shown under its heading
     (the issue PDF link, for example)."""
     esc = _html.escape
-    if kind == "latest":
+    if kind == LATEST:
         return _list(catalog.all()[:limit], lang, base)
     parts = []
     for key, pubs in groups(catalog, kind):
         slug = esc(key)
-        parts.append(f'<section class="cv-group" id="{slug}"><h2 id="group-{slug}">{esc(group_title(kind, key, pubs, lang))}</h2>')
+        parts.append(f'<section class="cv-group" id="{slug}"><h2 id="group-{slug}">'
+                     f'{esc(group_title(kind, key, pubs, lang))}</h2>')
         if extra and key in extra:
             parts.append(extra[key])
         parts.append(_list(pubs, lang, base) + "</section>")

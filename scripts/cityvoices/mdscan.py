@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from cityvoices import frontmatter
+from cityvoices import frontmatter, syntax
 from cityvoices.problems import Problem
 
 FRONT = "frontmatter"
@@ -64,11 +64,33 @@ def indent_width(line: str) -> int:
     return width
 
 
+NUL_RE = re.compile("\x00")
+
+
+def text_problems(text: str, path: str = "<text>") -> list[Problem]:
+    """Characters no source may hold: NUL (it would be copied into the HTML
+    and cut strings short in C libraries).  One error per line."""
+    if "\x00" not in text:
+        return []
+    out = []
+    seen = set()
+    for m in NUL_RE.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        if line not in seen:
+            seen.add(line)
+            col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+            out.append(Problem(path, line, "nul-byte",
+                               f"a NUL character (byte 0x00) at column {col}: delete it (a damaged copy or a "
+                               "binary paste)", "error"))
+    return out
+
+
 def scan(text: str, path: str = "<text>") -> Scan:
-    """Classify every line of ``text`` (split on ``\\n``)."""
+    """Classify every line of ``text`` (split on ``\\n``).  Characters that
+    no source may hold (:func:`text_problems`) are errors in ``problems``."""
     lines = text.split("\n")
     kinds = [TEXT] * len(lines)
-    problems: list[Problem] = []
+    problems: list[Problem] = text_problems(text, path)
     fences: list[tuple[int, int]] = []
     _raw, _body, span = frontmatter.split(text)
     for i in range(min(span, len(lines))):
@@ -177,11 +199,7 @@ def scan(text: str, path: str = "<text>") -> Scan:
 
 
 INLINE_CODE_RE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)")
-URL_RE = re.compile(r"(?:https?|ftp|file|mailto):[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]|www\.[^\s<>()]+")
-LINK_TARGET_RE = re.compile(r"\]\((?:<[^>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\)")
-REF_DEF_RE = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s+\S.*$")
 INLINE_MATH_RE = re.compile(r"(?<![\\$])\$(?!\s)[^$\n]+?(?<!\s)\$(?!\d)")
-AUTOLINK_RE = re.compile(r"<(?:https?|ftp|mailto):[^>\s]+>")
 HTML_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->")
 
 
@@ -192,9 +210,9 @@ def protected_spans(line: str, *, keep_tags: tuple[str, ...] = ("sup",)) -> list
     spans: list[tuple[int, int]] = []
     for m in INLINE_CODE_RE.finditer(line):
         spans.append(m.span())
-    if REF_DEF_RE.match(line):
+    if syntax.REF_DEF_RE.match(line):
         spans.append((0, len(line)))
-    for rx in (AUTOLINK_RE, LINK_TARGET_RE, URL_RE, INLINE_MATH_RE):
+    for rx in (syntax.AUTOLINK_RE, syntax.LINK_TARGET_RE, syntax.URL_RE, INLINE_MATH_RE):
         for m in rx.finditer(line):
             spans.append(m.span())
     for m in HTML_TAG_RE.finditer(line):

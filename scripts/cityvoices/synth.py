@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Iterator
 
-RE_HANGUL = re.compile(r"[가-힣]")
-RE_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
-RE_NOISE = re.compile(r"^(?:\d+\s|[⁰¹²³⁴⁵⁶⁷⁸⁹]|그림\d|표\d)")
-RE_SUPER = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+from cityvoices import syntax
 
-SUPER = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+RE_HANGUL = syntax.HANGUL_RE
+RE_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+RE_SUPER = re.compile(f"[{syntax.SUPERSCRIPTS}]+")
+
+SUPER = syntax.DIGIT_TO_SUPER
 
 CODE_SNIPPETS = (
     "```python\nimport re\n\nTAG = re.compile(r\"<[^>]+>\")  # [^>] is a regex, not a footnote\n"
@@ -85,7 +86,7 @@ def parse_seed(text: str) -> Seed:
     phrases: dict[str, list[str]] = {"ko": [], "en": []}
     for para in re.split(r"\n\s*\n", text):
         para = " ".join(line.strip() for line in para.splitlines() if line.strip())
-        if not para or RE_NOISE.match(para) or "\t" in para:
+        if not para or syntax.RAW_DEF_RE.match(para) or syntax.parse_caption(para) or "\t" in para:
             continue
         para = RE_SUPER.sub("", para)
         lang = "ko" if len(RE_HANGUL.findall(para)) * 3 > len(para) * 0.5 else "en"

@@ -182,16 +182,18 @@ def walk_docs(root: str | os.PathLike, prefix: str = "") -> tuple[list[tuple[str
 
 def source_files(root: str | os.PathLike, prefix: str = "") -> list[tuple[str, Path]]:
     """``(relative posix path, path)`` of every ``*.ko.md``/``*.en.md`` under
-    ``root``, sorted: the publication sources of a docs folder.  A symlink
+    ``root``, sorted: the publication sources of a docs folder, plus files
+    with a look-alike language suffix (``index.kr.md``), for the catalogue
+    to report as never published.  A symlink
     leading out of ``root`` is a :class:`CityVoicesError` naming it."""
-    from cityvoices.catalog import split_lang
+    from cityvoices.syntax import split_lang, unknown_lang_suffix
 
     files, problems = walk_docs(root, prefix)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         p = errors[0]
         raise CityVoicesError(p.path, p.line, p.message, p.code)
-    return [(rel, path) for rel, path in files if rel.endswith(".md") and split_lang(rel)]
+    return [(rel, path) for rel, path in files if rel.endswith(".md") and (split_lang(rel) or unknown_lang_suffix(rel))]
 
 
 # -- output folders ----------------------------------------------------------------------------

@@ -2,8 +2,13 @@
 
 A thin shell over :mod:`cityvoices.parallel`: find the files, read them,
 print the report.  Exit 0 when every publication is complete, 1 when there are
-findings (divergent, missing or outdated translations, unreadable files),
-2 when the command could not run (a path that does not exist …).
+findings (divergent, missing or outdated translations, files with a language
+suffix the site does not publish, a file that could not be read while the
+others were checked), 2 when the command could not do its job (a path that
+does not exist, nothing readable to check).
+
+Paths in messages are the paths given on the command line (run it from the
+repository root: ``cityvoices check docs/…``).
 
 ``--mark-translated PATH`` records, in the translation's front matter, the
 hash of the source it was brought up to date with (``source_hash``); only
@@ -15,12 +20,13 @@ from __future__ import annotations
 import argparse
 import codecs
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from cityvoices import parallel, textio
-from cityvoices.problems import EXIT_CLEAN, EXIT_FINDINGS, CityVoicesError, Problem
+from cityvoices import catalog, i18n, parallel, sourcehash, syntax, textio
+from cityvoices.problems import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, CityVoicesError, Problem
 
 
 def register(subparsers: Any) -> None:
@@ -28,7 +34,7 @@ def register(subparsers: Any) -> None:
         "check",
         help="compare the Korean and English versions of each publication",
         description="Compare the Korean and English files of each publication (headings, figures, "
-                    "tables, footnotes, boxes, links, caption numbering, front matter) and list "
+                    "captions, tables, footnotes, boxes, links, caption numbering, front matter) and list "
                     "missing and outdated translations. Exit 0 clean, 1 findings, 2 errors.",
     )
     p.add_argument("paths", nargs="*", metavar="PATH",
@@ -41,19 +47,34 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _collect(paths: list[str]) -> list[Path]:
+def _walk(root: Path, problems: list[Problem]) -> list[Path]:
+    """``*.md`` below ``root`` (hidden folders skipped); unreadable folders
+    are reported, not skipped in silence."""
+    out = []
+
+    def onerror(exc: OSError) -> None:
+        problems.append(Problem(str(exc.filename or root), 0, "io",
+                                f"cannot read the folder: {exc.strerror}", "error"))
+
+    for folder, dirs, names in os.walk(root, onerror=onerror):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        out.extend(Path(folder, n) for n in sorted(names) if n.endswith(".md"))
+    return sorted(out)
+
+
+def _collect(paths: list[str]) -> tuple[list[Path], list[Problem]]:
     files: list[Path] = []
+    problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(p for p in sorted(path.rglob("*.md"))
-                         if not any(part.startswith(".") for part in p.relative_to(path).parts))
+            files.extend(_walk(path, problems))
         elif path.is_file():
             files.append(path)
-            pk = parallel.pair_key(path.as_posix())
-            if pk:
-                for other in ("ko", "en"):
-                    sib = path.with_name(path.name[: -len(f".{pk[1]}.md")] + f".{other}.md")
+            parts = syntax.split_lang(path.as_posix())
+            if parts:
+                for other in i18n.LANGS:
+                    sib = Path(syntax.with_lang(path.as_posix(), other))
                     if sib != path and sib.is_file():
                         files.append(sib)
         else:
@@ -61,89 +82,120 @@ def _collect(paths: list[str]) -> list[Path]:
     seen: dict[str, Path] = {}
     for f in files:
         seen.setdefault(f.as_posix(), f)
-    return list(seen.values())
+    return list(seen.values()), problems
 
 
 def _read(files: list[Path]) -> tuple[list[tuple[str, str]], list[Problem]]:
     texts, problems = [], []
     for f in files:
+        name = f.as_posix()
+        if not syntax.split_lang(name):
+            bad = catalog.unknown_suffix_problem(name)
+            if bad:
+                problems.append(bad)
+            continue
         try:
-            texts.append((f.as_posix(), textio.read_text_file(f).text))
+            texts.append((name, textio.read_text_file(f).text))
         except CityVoicesError as exc:
             problems.append(exc.problem)
+        except OSError as exc:
+            problems.append(Problem(name, 0, "io", f"cannot read the file: {exc.strerror}", "error"))
     return texts, problems
 
 
 def run(args: argparse.Namespace) -> int:
     if args.mark:
         return mark_translated(args.mark)
-    files = _collect(args.paths or ["docs"])
+    files, problems = _collect(args.paths or ["docs"])
     texts, read_problems = _read(files)
+    problems += read_problems
     reports = parallel.check_sources(texts)
-    for prob in read_problems:  # an unreadable file is a finding of its publication
-        pk = parallel.pair_key(prob.path)
-        key = pk[0] if pk else prob.path
+    stray: list[Problem] = []
+    for prob in problems:  # an unreadable file is a finding of its publication
+        key = catalog.publication_key(prob.path)
+        if key is None or prob.severity != "error":
+            stray.append(prob)
+            continue
+        lang = syntax.split_lang(prob.path)[1]
         rep = reports.setdefault(key, parallel.PairReport(key, {}))
+        rep.paths.setdefault(lang, prob.path)
         rep.problems.append(prob)
-        rep.missing = [m for m in rep.missing if not (pk and m == pk[1])]
-        if rep.status == "complete" or rep.status == "missing" and not rep.missing:
-            rep.status = "divergent"
+        rep.missing = [m for m in rep.missing if m != lang]
+        rep.status = "divergent" if not rep.missing else rep.status
     summary = {s: sum(1 for r in reports.values() if r.status == s) for s in parallel.STATUSES}
     dirty = [r for r in reports.values() if not r.clean]
     if args.format == "json":
-        json.dump({"publications": [r.to_json() for r in reports.values()], "summary": summary,
-                   "clean": not dirty}, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        json.dump({"publications": [r.to_json() for r in reports.values()],
+                   "problems": [{"path": p.path, "line": p.line, "severity": p.severity, "code": p.code,
+                                 "message": p.message} for p in stray],
+                   "summary": summary, "clean": not dirty and not stray},
+                  sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
     else:
+        for prob in stray:
+            print(prob.format())
         for rep in reports.values():
             if args.all or not rep.clean:
                 print(parallel.format_report(rep))
         print(f"checked {len(reports)} publication(s): " + ", ".join(f"{n} {s}" for s, n in summary.items()))
-    return EXIT_FINDINGS if dirty else EXIT_CLEAN
+    if not texts and problems:
+        print(Problem(", ".join(args.paths or ["docs"]), 0, "nothing-checked",
+                      "nothing could be checked (see the messages above)", "error").format(), file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_FINDINGS if dirty or stray else EXIT_CLEAN
 
 
 def mark_translated(target: str) -> int:
     path = Path(target)
     if path.is_dir():
-        candidates = sorted(path.glob("index.*.md")) or sorted(path.glob("*.md"))
+        candidates = sorted(p for p in path.glob("*.md") if syntax.split_lang(p.as_posix()))
+        candidates = [p for p in candidates if p.name.startswith("index.")] or candidates
         if not candidates:
             raise CityVoicesError(target, 0, "no index.ko.md / index.en.md in this folder", code="path")
         path = candidates[0]
     if not path.is_file():
         raise CityVoicesError(target, 0, "no such file", code="path")
-    pk = parallel.pair_key(path.as_posix())
-    if not pk:
+    parts = syntax.split_lang(path.as_posix())
+    if not parts:
         raise CityVoicesError(target, 0, "not a language file (expected NAME.ko.md or NAME.en.md)", code="path")
-    stem = path.name[: -len(f".{pk[1]}.md")]
-    pair = {lang: path.with_name(f"{stem}.{lang}.md") for lang in ("ko", "en")}
+    pair = {lang: Path(syntax.with_lang(path.as_posix(), lang)) for lang in i18n.LANGS}
     for lang, p in pair.items():
         if not p.is_file():
             raise CityVoicesError(str(p), 0, f"missing: there is no {lang} version to mark", code="path")
-    decoded = {lang: textio.read_text_file(p) for lang, p in pair.items()}
+    try:
+        decoded = {lang: textio.read_text_file(p) for lang, p in pair.items()}
+    except OSError as exc:
+        raise CityVoicesError(str(exc.filename or path), 0, f"cannot read the file: {exc.strerror}", code="io") from None
     structs = {lang: parallel.extract(d.text, str(pair[lang]), lang) for lang, d in decoded.items()}
     for st in structs.values():
         for prob in st.problems:
-            if prob.code.startswith("frontmatter"):
+            if prob.code.startswith("frontmatter") and prob.severity == "error":
                 raise CityVoicesError(prob.path, prob.line, prob.message, code=prob.code)
     original = structs["ko"].meta.get("original") or structs["en"].meta.get("original")
-    if original not in ("ko", "en"):
+    if original not in i18n.LANGS:
         raise CityVoicesError(str(pair["ko"]), 1, "cannot tell which version is the source: set front "
                               "matter 'original: ko' or 'original: en'", code="frontmatter-missing")
-    translation = "en" if original == "ko" else "ko"
-    value = parallel.source_hash(decoded[original].text)
+    translation = i18n.other(original)
+    value = sourcehash.source_hash(decoded[original].text)
     tpath = pair[translation]
     raw = tpath.read_bytes()
     bom = raw.startswith(codecs.BOM_UTF8)
-    text = raw[3:].decode("utf-8") if bom else raw.decode("utf-8")
-    new_text = parallel.set_source_hash(text, value, str(tpath))
-    if new_text != text:
-        textio.atomic_write(tpath, (codecs.BOM_UTF8 if bom else b"") + new_text.encode("utf-8"))
+    text = raw[len(codecs.BOM_UTF8):].decode("utf-8") if bom else raw.decode("utf-8")
+    # on the text as stored (line endings as found): only the one line changes
+    new_raw = sourcehash.set_source_hash(text, value, str(tpath))
+    new_text = textio.decode(new_raw.encode("utf-8")).text
+    if new_raw != text:
+        if not os.access(tpath, os.W_OK):
+            raise CityVoicesError(str(tpath), 0, "is read-only: source_hash not recorded", code="read-only")
+        try:
+            textio.atomic_write(tpath.resolve(), (codecs.BOM_UTF8 if bom else b"") + new_raw.encode("utf-8"))
+        except OSError as exc:
+            raise CityVoicesError(str(tpath), 0, f"cannot write: {exc.strerror}", code="io") from None
         print(f"{tpath}: source_hash: {value} (up to date with {pair[original]})")
     else:
         print(f"{tpath}: already up to date with {pair[original]} (source_hash: {value})")
-    rep = parallel.check_pair(pk[0], {lang: (str(pair[lang]), d.text if lang != translation else
-                                             textio.decode(tpath.read_bytes(), tpath).text)
-                                      for lang, d in decoded.items()})
+    rep = parallel.check_pair(parts[0], {lang: (str(pair[lang]), d.text if lang != translation else new_text)
+                                         for lang, d in decoded.items()})
     if rep.divergences:
         print(f"note: the pair still diverges ({len(rep.divergences)} finding(s)); run 'cityvoices check {path.parent}'",
               file=sys.stderr)

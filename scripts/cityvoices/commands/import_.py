@@ -13,11 +13,13 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import sys
+from pathlib import PurePath
 from typing import Any
 
 import yaml
 
-from cityvoices import langsplit, scaffold, textio
+from cityvoices import langsplit, pubtypes, scaffold, textio
+from cityvoices.commands.new import fail, parse_date, write
 from cityvoices.normalize import normalize_text
 from cityvoices.problems import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, CityVoicesError
 
@@ -28,7 +30,7 @@ def register(subparsers: Any) -> None:
                                           "index.en.md in the house layout. Never overwrites. Exit 0 clean, "
                                           "1 findings to check, 2 errors.")
     p.add_argument("source", help="the raw text file (UTF-8)")
-    p.add_argument("type", choices=sorted(scaffold.SECTION), help="publication type")
+    p.add_argument("type", choices=pubtypes.NAMES, help="publication type")
     p.add_argument("slug", help="folder name, e.g. seoul-congress-2013")
     p.add_argument("--date", default=_dt.date.today().isoformat(), help="YYYY-MM-DD (default: today)")
     p.add_argument("--issue", help="CityVoices issue (articles)")
@@ -42,41 +44,37 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
+        date = parse_date(args.date)
+        folder = scaffold.folder_for(args.type, args.slug, date, issue=args.issue, event=args.event)
+    except ValueError as exc:
+        return fail("import", str(exc), "import-input")
+    try:
         raw = textio.read_text_file(args.source)
     except CityVoicesError as exc:
         print(exc.problem.format(), file=sys.stderr)
         return EXIT_ERROR
     except OSError as exc:
-        print(f"cityvoices import: {args.source}: {exc.strerror}", file=sys.stderr)
-        return EXIT_ERROR
-    try:
-        date = _dt.date.fromisoformat(args.date)
-        folder = scaffold.folder_for(args.type, args.slug, date, issue=args.issue, event=args.event)
-    except ValueError as exc:
-        print(f"cityvoices import: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return fail("import", f"{args.source}: cannot read: {exc.strerror}", "io")
+    row = pubtypes.get(args.type)
     split = langsplit.split_bilingual(raw.text, args.source)
     problems = list(split.problems)
     files: dict[str, str] = {}
     for lang in ("ko", "en"):
         meta: dict[str, Any] = {"title": split.titles[lang] or "TODO", "type": args.type, "date": date,
                                 "authors": args.authors or ["TODO"], "original": args.original}
-        if args.issue:
+        if row and row.group_field == "issue" and args.issue:
             meta["issue"] = args.issue
-        if args.event:
+        if row and row.group_field == "event" and args.event:
             meta["event"] = args.event
         rel = f"{folder}/index.{lang}.md"
         text = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + split.texts[lang]
-        result = normalize_text(text, rel, lang)
+        result = normalize_text(text, PurePath(args.docs, rel).as_posix(), lang)
         problems.extend(result.problems)
         files[rel] = result.text
     if not args.dry_run:
-        try:
-            for path in textio.write_new_files(args.docs, files):
-                print(path)
-        except FileExistsError as exc:
-            print(f"cityvoices import: {exc}", file=sys.stderr)
-            return EXIT_ERROR
+        code = write("import", args.docs, files)
+        if code != EXIT_CLEAN:
+            return code
     else:
         for rel, text in files.items():
             print(f"===== {rel}\n{text}")

@@ -1,11 +1,21 @@
 """``cityvoices normalize PATH...``: bring footnotes and captions into the
 house layout.  A thin shell over :func:`cityvoices.normalize.normalize_text`:
-it reads, diffs and writes; every decision is made in the pure function."""
+it reads, diffs and writes; every decision is made in the pure function.
+
+It respects the file system: a read-only file (or a file in a read-only
+folder) is reported, not rewritten; a symlinked ``.md`` is written through to
+its target, so the link stays a link (inside a folder, only when the target
+lies inside that folder; others are refused); a batch goes on past a file or folder it cannot read or write and
+always ends with its summary.  Messages name files as given on the command
+line (run it from the repository root: ``cityvoices normalize docs/…``).
+"""
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import os
+import stat
 import sys
 from pathlib import Path
 
@@ -35,29 +45,67 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def collect(paths: list[str]) -> tuple[list[Path], list[Problem]]:
-    """Files named, plus ``*.md`` below folders (hidden folders skipped)."""
-    files: list[Path] = []
+def _error(path: object, code: str, message: str, line: int = 0) -> Problem:
+    return Problem(str(path), line, code, message, "error")
+
+
+def collect(paths: list[str]) -> tuple[list[tuple[Path, Path]], list[Problem]]:
+    """``(path as named, file to write)`` for the files named and the
+    ``*.md`` below folders (hidden folders skipped), each file once."""
+    found: list[tuple[Path, Path]] = []
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for f in sorted(path.rglob("*.md")):
-                rel = f.relative_to(path).parts
-                if f.is_file() and not any(part.startswith(".") for part in rel):
-                    files.append(f)
+            root = path.resolve()
+
+            def onerror(exc: OSError) -> None:
+                problems.append(_error(exc.filename or path, "io", f"cannot read the folder: {exc.strerror}"))
+
+            for folder, dirs, names in os.walk(path, onerror=onerror):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    if not name.endswith(".md"):
+                        continue
+                    f = Path(folder, name)
+                    target = f.resolve()
+                    if f.is_symlink() and not target.is_relative_to(root):
+                        problems.append(_error(f, "symlink-outside",
+                                               f"is a symbolic link to {target}, outside {path}; not followed"))
+                        continue
+                    if target.is_file():
+                        found.append((f, target))
+                    elif f.is_symlink() or not target.exists():
+                        problems.append(_error(f, "io", f"cannot read the file: the link points at {target}, "
+                                               "which does not exist"))
         elif path.is_file():
-            files.append(path)
+            found.append((path, path.resolve()))
         else:
-            problems.append(Problem(str(path), 0, "not-found", "no such file or folder", "error"))
+            problems.append(_error(path, "not-found", "no such file or folder"))
     seen: set[Path] = set()
     unique = []
-    for f in files:
-        key = f.resolve()
-        if key not in seen:
-            seen.add(key)
-            unique.append(f)
+    for shown, target in found:
+        if target not in seen:
+            seen.add(target)
+            unique.append((shown, target))
     return unique, problems
+
+
+_WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+
+
+def read_only(path: Path) -> str:
+    """Why ``path`` must not be rewritten ("" when it may): the file or its
+    folder is read-only (by its mode, which also holds for root, or for us)."""
+    try:
+        if not os.stat(path).st_mode & _WRITE_BITS or not os.access(path, os.W_OK):
+            return "is read-only"
+        folder = path.parent
+        if not os.stat(folder).st_mode & _WRITE_BITS or not os.access(folder, os.W_OK | os.X_OK):
+            return f"is in a read-only folder ({folder})"
+    except OSError as exc:
+        return f"cannot be checked for writing ({exc.strerror})"
+    return ""
 
 
 def unified_diff(old: str, new: str, name: str) -> str:
@@ -71,25 +119,36 @@ def run(args: argparse.Namespace) -> int:
     files, problems = collect(args.paths)
     write = not (args.check or args.diff)
     changed = 0
-    for path in files:
+    for path, target in files:
         name = str(path)
         try:
-            tf = textio.read_text_file(path)
+            tf = textio.read_text_file(target)
         except CityVoicesError as exc:
-            problems.append(exc.problem)
+            p = exc.problem
+            problems.append(Problem(name, p.line, p.code, p.message, p.severity))
             continue
         except OSError as exc:
-            problems.append(Problem(name, 0, "io", f"cannot read the file: {exc.strerror}", "error"))
+            problems.append(_error(name, "io", f"cannot read the file: {exc.strerror}"))
             continue
         result = normalize_text(tf.text, name, args.lang)
         problems.extend(result.problems)
         if not result.changed:
             continue
         changed += 1
-        if write:
-            textio.atomic_write(path, tf.encode(result.text))
-        else:
+        if not write:
             sys.stdout.write(unified_diff(tf.text, result.text, name))
+            continue
+        ro = read_only(target)
+        if ro:
+            problems.append(_error(name, "read-only", f"{ro}: not rewritten (make it writable, or run "
+                                   "'cityvoices normalize --diff' to see the changes)"))
+            changed -= 1
+            continue
+        try:
+            textio.atomic_write(target, tf.encode(result.text))
+        except OSError as exc:
+            problems.append(_error(name, "io", f"cannot write the file: {exc.strerror}; it was left as it was"))
+            changed -= 1
     for p in problems:
         print(p.format(), file=sys.stderr)
     verb = "rewritten" if write else "would be changed"

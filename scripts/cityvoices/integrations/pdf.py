@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from cityvoices import i18n, textio
+from cityvoices import i18n, pubtypes, textio
 from cityvoices.integrations.common import current_lang, enabled, get_catalog, log, log_problem, read_sources
 from cityvoices.pdf import assemble, runner
 
@@ -40,12 +40,13 @@ def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> 
         return None
     lang = current_lang(config)
     cat = get_catalog(config)
-    if page.meta.get("type") in ("article", "newsletter", "report"):
+    if pubtypes.is_publication(page.meta.get("type")):
         pub = cat.by_src(page.file.src_uri)
         if pub is not None:
             langs = [lg for lg in i18n.LANGS if lg in pub.versions]
             return assemble.insert_downloads(html, assemble.downloads_html(pub.key, lang, page.url, langs))
-    if page.meta.get("listing") == "article":
+    row = pubtypes.get(page.meta.get("listing"))
+    if row is not None and row.group_pdf:
         issues = {key for key, _ in cat.issues() if key != "?"}
         return assemble.insert_issue_links(
             html, lambda key: assemble.issue_link_html(key, lang, page.url) if key in issues else "")

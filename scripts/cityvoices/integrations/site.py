@@ -9,7 +9,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from cityvoices import catalog as _catalog
-from cityvoices import listing, render, textio
+from cityvoices import listing, pubtypes, render, textio
 from cityvoices.integrations.common import (
     current_lang, get_catalog, log_problem, new_build, read_sources, set_catalog,
 )
@@ -92,8 +92,9 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any, **_: Any
 
 def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> str:
     lang = current_lang(config)
-    if page.meta.get("type") in ("article", "newsletter", "report") and "<h1" not in html:
-        html = render.page_header(page.meta, lang, page.title) + html
+    if pubtypes.is_publication(page.meta.get("type")) and "<h1" not in html:
+        issue = get_catalog(config).issue_title(str(page.meta.get("issue") or ""), lang)
+        html = render.page_header(page.meta, lang, page.title, issue_title=issue) + html
     return render.finish_html(html, lang)
 
 

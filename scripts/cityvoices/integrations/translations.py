@@ -2,7 +2,8 @@
 missing and outdated translations, an honest language switcher, hreflang and
 sitemap, and the generated translation status page.
 
-Thin: every decision is a pure function in :mod:`cityvoices.parallel`.
+Thin: every decision is a pure function in :mod:`cityvoices.parallel` (the
+check) and :mod:`cityvoices.notices` (what readers see).
 
 Language of a fallback page.  mkdocs-static-i18n (``fallback_to_default``)
 copies a Korean page into the English build when there is no English file.
@@ -19,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from cityvoices import catalog as _catalog
-from cityvoices import i18n, parallel, textio
+from cityvoices import i18n, notices, parallel, textio
 from cityvoices.integrations.common import content_lang, current_lang, log_problem, read_sources
 from cityvoices.problems import Problem
-from cityvoices.listing import relative_url
+from cityvoices.urls import relative_url
 
 _state: dict[str, Any] = {"sig": None, "reports": {}, "warned": None, "mirrors": {}}
 
@@ -43,12 +44,7 @@ def _reports(config: Any) -> dict[str, parallel.PairReport]:
     _state["sources"] = sources
     sig = tuple((uri, hash(text)) for uri, text in sources)
     if sig != _state["sig"]:
-        by_check = parallel.check_sources(sources)
-        reports = {}
-        for rep in by_check.values():
-            any_path = next(iter(rep.paths.values()))
-            reports[_catalog.publication_key(any_path) or ""] = rep
-        _state.update(sig=sig, reports=reports)
+        _state.update(sig=sig, reports=parallel.check_sources(sources))
     return _state["reports"]
 
 
@@ -129,7 +125,7 @@ def on_page_context(context: Any, page: Any, config: Any, **_: Any) -> Any:
         lang = alt.get("lang")
         name = i18n.LANG_NAMES.get(lang, str(alt.get("name", lang)))
         if lang in rep.missing:
-            alt["name"] = parallel.switcher_name(name, reader)
+            alt["name"] = notices.switcher_name(name, reader)
             alt["link"] = _catalog.page_url(next(iter(rep.paths.values())), lang)
         elif stand_in and lang in rep.paths:
             alt["name"] = name
@@ -147,13 +143,13 @@ def on_page_content(html: str, page: Any, config: Any, **_: Any) -> str:
         rep = _report_for(page, config)
         src = rep.paths.get(written_in, page.file.src_uri) if rep else page.file.src_uri
         href = relative_url(_catalog.page_url(src, written_in), page.url)
-        html = parallel.missing_notice(lang, written_in, href) + "\n" + parallel.wrap_content_lang(html, written_in)
+        html = notices.missing_notice(lang, written_in, href) + "\n" + notices.wrap_content_lang(html, written_in)
     else:
         rep = _report_for(page, config)
         if rep and rep.outdated and rep.translation_lang == lang and rep.source_lang:
             target = _catalog.page_url(rep.paths[rep.source_lang], rep.source_lang)
             href = relative_url(target, page.url)
-            html = parallel.outdated_notice(lang, rep.source_lang, href) + "\n" + html
+            html = notices.outdated_notice(lang, rep.source_lang, href) + "\n" + html
     if page.meta.get("translation_status"):
         html += "\n" + _status_html(page, config, lang)
     return html
@@ -166,7 +162,7 @@ def _status_html(page: Any, config: Any, lang: str) -> str:
     titles = {p.key: {v.lang: v.title for v in p.versions.values()} for p in pubs}
     urls = {p.key: {v.lang: _catalog.page_url(v.src_uri, v.lang) for v in p.versions.values()} for p in pubs}
     chosen = [reports[p.key] for p in pubs if p.key in reports]
-    return parallel.status_table(chosen, lang, page.url, titles, urls)
+    return notices.status_table(chosen, lang, page.url, titles, urls)
 
 
 def on_post_page(output: str, page: Any, config: Any, **_: Any) -> str:
@@ -175,7 +171,7 @@ def on_post_page(output: str, page: Any, config: Any, **_: Any) -> str:
     rep = _report_for(page, config)
     if not rep or not rep.missing:
         return output
-    output = parallel.drop_head_alternates(output, set(rep.missing))
+    output = notices.drop_head_alternates(output, set(rep.missing))
     if _content_lang(page) != current_lang(config) and 'name="robots"' not in output:
         output = output.replace("</head>", '<meta name="robots" content="noindex">\n</head>', 1)
     return output
@@ -197,7 +193,7 @@ def on_post_build(config: Any, **_: Any) -> None:
     if not missing or not sitemap.is_file():
         return
     xml = sitemap.read_text(encoding="utf-8")
-    fixed = parallel.fix_sitemap(xml, missing)
+    fixed = notices.fix_sitemap(xml, missing)
     if fixed != xml:
         textio.atomic_write(sitemap, fixed.encode("utf-8"))
         gz = sitemap.with_name("sitemap.xml.gz")

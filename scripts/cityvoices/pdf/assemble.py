@@ -13,7 +13,8 @@ paper:
   text (the nowrap-span alternative is 2.5× slower), and pdftotext drops the
   joiners, so extracted text stays clean;
 * ids are prefixed per article so that several articles share one document;
-* links: ``.md`` links become absolute site URLs, images absolute ``file:`` URIs;
+* links: ``.md`` links become absolute site URLs (:mod:`cityvoices.urls`),
+  images absolute ``file:`` URIs;
 * document: ``<title>``, ``lang`` and ``<meta>`` for the PDF's metadata,
   and for issues a cover and a table of contents with page numbers.
 """
@@ -32,39 +33,17 @@ from urllib.parse import quote, unquote, urlsplit
 import lxml.html
 from lxml import etree
 
-from cityvoices import frontmatter, i18n
-from cityvoices.listing import relative_url
-from cityvoices.catalog import page_url
+from cityvoices import frontmatter, i18n, syntax
+# The URL scheme and the output names live in cityvoices.urls; re-exported
+# here for the PDF runner and the integration.
+from cityvoices.urls import PDF_DIR, issue_pdf_name, page_url, pdf_name, pdf_path, relative_url  # noqa: F401
+from cityvoices.urls import href as url_href
 
 WJ = "\u2060"
-HANGUL_RE = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+HANGUL_RE = re.compile(f"[{syntax.HANGUL_ANY}]")
 TOKEN_RE = re.compile(r"\S+")
 #: Elements whose text is laid out in lines (where Korean words must not break).
 SKIP_TEXT = {"pre", "code", "script", "style", "kbd", "samp", "svg", "math"}
-
-# --------------------------------------------------------------------------
-# File names (the URL scheme, identical for both language builds)
-
-def pdf_name(key: str, kind: str) -> str:
-    """``cityvoices/2014-1/seoul-congress-2013`` + ``ko`` ->
-    ``cityvoices-2014-1-seoul-congress-2013.ko.pdf``; ``kind`` is a language
-    or ``bilingual``."""
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", key.strip("/").replace("/", "-")).strip("-") or "index"
-    return f"{slug}.{kind}.pdf"
-
-
-def issue_pdf_name(issue: str, lang: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", str(issue)).strip("-") or "issue"
-    return f"cityvoices-{slug}.{lang}.pdf"
-
-
-PDF_DIR = "pdf"
-
-
-def pdf_path(name: str) -> str:
-    """Site path of a PDF (``pdf/<name>``), the same for every language."""
-    return f"{PDF_DIR}/{name}"
-
 
 # --------------------------------------------------------------------------
 # Fragment helpers
@@ -258,9 +237,8 @@ def _resolve_link(href: str, src_uri: str, site_url: str) -> str | None:
     if not parts.path.endswith(".md"):
         return href
     target = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), unquote(parts.path)))
-    lang_m = re.search(r"\.(ko|en)\.md$", src_uri)
-    lang = lang_m.group(1) if lang_m else i18n.DEFAULT_LANG
-    if not re.search(r"\.(ko|en)\.md$", target):
+    lang = syntax.lang_of(src_uri) or i18n.DEFAULT_LANG
+    if not syntax.split_lang(target):
         target = target[:-3] + f".{lang}.md"
     if not site_url:
         return None
@@ -484,11 +462,11 @@ def downloads_html(key: str, lang: str, page_url_: str, langs: Iterable[str]) ->
     own = lang if lang in langs else (langs[0] if langs else lang)
     labels = i18n.LABELS.get(lang, i18n.LABELS["en"])
     pdf_label = labels["pdf"] if own == lang else f"PDF ({i18n.LANG_IN[lang][own]})"
-    links.append(f'<a class="cv-pdf" href="{esc(relative_url(pdf_path(pdf_name(key, own)), page_url_))}" '
+    links.append(f'<a class="cv-pdf" href="{esc(url_href(relative_url(pdf_path(pdf_name(key, own)), page_url_)))}" '
                  f'type="application/pdf" hreflang="{own}" download>{esc(pdf_label)}</a>')
     if len(langs) > 1:
         links.append(f'<a class="cv-pdf cv-pdf-bilingual" href="'
-                     f'{esc(relative_url(pdf_path(pdf_name(key, "bilingual")), page_url_))}" '
+                     f'{esc(url_href(relative_url(pdf_path(pdf_name(key, "bilingual")), page_url_)))}" '
                      f'type="application/pdf" download>{esc(labels["pdf_bilingual"])}</a>')
     return '<p class="cv-downloads">' + " ".join(links) + "</p>"
 
@@ -496,7 +474,7 @@ def downloads_html(key: str, lang: str, page_url_: str, langs: Iterable[str]) ->
 def issue_link_html(issue: str, lang: str, page_url_: str) -> str:
     esc = _html.escape
     labels = i18n.LABELS.get(lang, i18n.LABELS["en"])
-    href = relative_url(pdf_path(issue_pdf_name(issue, lang)), page_url_)
+    href = url_href(relative_url(pdf_path(issue_pdf_name(issue, lang)), page_url_))
     return (f'<p class="cv-downloads cv-issue-pdf"><a class="cv-pdf" href="{esc(href)}" '
             f'type="application/pdf" download>{esc(labels["pdf_issue"])}</a></p>')
 

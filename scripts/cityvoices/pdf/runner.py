@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from cityvoices import __version__, catalog as _catalog, frontmatter, i18n, render, textio
+from cityvoices import __version__, catalog as _catalog, i18n, render, textio, urls
 from cityvoices.pdf import assemble
 from cityvoices.problems import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Problem
 from cityvoices.settings import SiteSettings
@@ -63,10 +63,14 @@ def code_fingerprint() -> str:
 # --------------------------------------------------------------------------
 # Markdown (with the site's configuration: SiteSettings, from the engine layer)
 
-def render_markdown(text: str, settings: SiteSettings) -> str:
+def render_markdown(text: str, settings: SiteSettings, path: str = "<text>", lang: str | None = None) -> str:
+    """The body as the site renders it: normalized first when it is not in
+    house layout (as the build does), then the site's Markdown configuration."""
     import markdown
 
-    _, body, _ = frontmatter.split(text)
+    from cityvoices.normalize import body_for_render
+
+    body = body_for_render(text, path, lang)
     md = markdown.Markdown(extensions=settings.extensions, extension_configs=settings.configs)
     return md.convert(body)
 
@@ -142,7 +146,7 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
         if key not in parts:
             ver = pub.versions[lang]
             text = texts[ver.src_uri]
-            body = render.finish_html(render_markdown(text, settings), lang)
+            body = render.finish_html(render_markdown(text, settings, ver.src_uri, lang), lang)
             probs = []
             h = hashlib.sha256(text.encode())
             for src in assemble.image_sources(body):
@@ -157,7 +161,8 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
                     probs.append(Problem(settings.source_path(ver.src_uri), _line_of(text, src),
                                          "pdf-image-missing", f"image {src!r} not found (looked for "
                                          f"{textio.display_path(path)})", "error"))
-            header = render.page_header(ver.meta, lang) if "<h1" not in body else ""
+            header = render.page_header(ver.meta, lang, issue_title=cat.issue_title(pub.issue or "", lang)) \
+                if "<h1" not in body else ""
             prepared = assemble.prepare_body(body, src_uri=ver.src_uri, docs_dir=str(settings.docs_dir),
                                              prefix="b", site_url=settings.site_url)
             parts[key] = assemble.Part(pub.key, lang, ver.src_uri, ver.meta, header, prepared)
@@ -207,14 +212,13 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
                 use = lang if lang in pub.versions else pub.primary.lang
                 get_part(pub, use)
                 keys.append((pub.key, use))
-            title = next((str(pub.version(lang).meta.get("issue_title")) for pub in members
-                          if pub.version(lang).meta.get("issue_title")), None)
+            title = _catalog.issue_title(members, lang)
             newest = max(p.date for p in members)
             doc = assemble.issue_document(
                 issue, lang, [parts[k] for k in keys], issue_title=title,
                 date_text=i18n.format_month(newest, lang) if newest.year > 1 else "",
-                online_url=(settings.site_url.rstrip("/") + "/" + ("" if lang == i18n.DEFAULT_LANG else f"{lang}/")
-                            + "cityvoices/") if settings.site_url else "")
+                online_url=(settings.site_url.rstrip("/") + "/" + urls.lang_root(lang) + members[0].section + "/")
+                if settings.site_url else "")
             jobs.append(make_job(assemble.issue_pdf_name(issue, lang), "issue", doc, keys))
     return jobs, problems
 

@@ -31,6 +31,8 @@ import re
 import unicodedata
 from typing import Iterator
 
+from cityvoices.syntax import HANGUL
+
 #: Trailing particles and endings removed from a Hangul token, longest first.
 #: Only one is removed, and only if two or more syllables remain.
 KO_SUFFIXES = tuple(sorted({
@@ -62,9 +64,9 @@ RULES = {
     "en_keep": list(EN_KEEP),
 }
 
-RE_TOKEN = re.compile(r"[가-힣]+|[a-z0-9]+")
+RE_TOKEN = re.compile(f"[{HANGUL}]+|[a-z0-9]+")
 RE_APOS = re.compile(r"['’]s\b")
-RE_HANGUL = re.compile(r"[가-힣]")
+RE_HANGUL = re.compile(f"[{HANGUL}]")
 
 
 def normalize(text: str) -> str:
