@@ -403,6 +403,8 @@ class _DocxWriter:
                 if b.caption:
                     out.append(self.para(b.caption))
             elif isinstance(b, Table):
+                if b.caption:
+                    out.append(self.para(b.caption))
                 out.append(self.table(b))
             else:
                 out.append(self.para(b))
@@ -576,6 +578,8 @@ class _HwpxWriter:
             if isinstance(b, Image):
                 out.append(self.image(b))
             elif isinstance(b, Table):
+                if b.caption:
+                    out.append(self.para(b.caption))
                 out.append(self.table(b))
             else:
                 out.append(self.para(b))
