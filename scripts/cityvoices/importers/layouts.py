@@ -266,6 +266,13 @@ def _join_cut(stream: Stream, problems: list[Problem], path: str) -> None:
             if not langsplit._continues(a, c, lang):
                 break
             _joined, sep = langsplit._glue(a, c, lang)
+            if a.endswith("-") and a[-2:-1].isalpha() and c[:1].islower():
+                # a word hyphenated across the page break: kept only if the document hyphenates it elsewhere
+                left, right = a.split()[-1][:-1], re.split(r"[\s,.;:!?]", c, maxsplit=1)[0]
+                if f"{left}-{right}" not in _stream_text(stream):
+                    para.runs[-1].text = para.runs[-1].text.rstrip()[:-1] if para.runs and \
+                        not para.runs[-1].note else para.runs[-1].text
+                sep = ""
             problems.append(langsplit.join_problem(path, nxt.where, lang, f"page {para.where}", a, c, sep))
             tail = [replace(r) for r in nxt.runs]
             if para.runs and not para.runs[-1].note:
@@ -281,6 +288,10 @@ def _join_cut(stream: Stream, problems: list[Problem], path: str) -> None:
         out.extend(held)
         i = j
     stream.blocks = out
+
+
+def _stream_text(stream: Stream) -> str:
+    return " ".join(b.text for b in stream.blocks if isinstance(b, Para))
 
 
 def _title_and_header(stream: Stream, fallback: str | None) -> None:

@@ -44,6 +44,8 @@ class Para:
     level: int = 0
     caption: bool = False
     title: bool = False
+    lines: int = 0  # PDF: lines the paragraph was set in
+    bold: bool = False  # PDF: set in a bold face
 
     @property
     def text(self) -> str:

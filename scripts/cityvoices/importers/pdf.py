@@ -199,19 +199,11 @@ def _image_bytes(obj) -> tuple[bytes, str]:
 
 def _lines(chars: list[Char], page: int) -> list[Line]:
     """Characters grouped by baseline; superscripts joined to their line."""
-    rows: dict[float, list[Char]] = {}
-    order: list[float] = []
+    rows: dict[int, list[Char]] = {}
     for c in chars:
-        key = None
-        for y in reversed(order[-6:]):
-            if abs(y - c.y) <= 0.6:
-                key = y
-                break
-        if key is None:
-            key = round(c.y, 1)
-            order.append(key)
-            rows[key] = []
-        rows[key].append(c)
+        b = round(c.y * 2)  # half-point buckets; a neighbour bucket is the same baseline
+        key = b if b in rows else (b - 1 if b - 1 in rows else (b + 1 if b + 1 in rows else b))
+        rows.setdefault(key, []).append(c)
     lines = [Line(sorted(cs, key=lambda c: c.x), page).finish() for cs in rows.values() if cs]
     # a row of small characters raised a little above a bigger one: superscripts
     big = [ln for ln in lines if ln.text]
@@ -266,9 +258,11 @@ def _text(chars: list[Char]) -> list[Run]:
                 runs.append(Run(note="?" + c.u))
             prev = c
             continue
-        if prev is not None and c.u != " " and buf and buf[-1] != " " and c.x - prev.right > 0.22 * c.size:
+        after_note = not buf and runs and runs[-1].note
+        if prev is not None and c.u != " " and (buf and buf[-1] != " " or after_note) \
+                and c.x - prev.right > 0.22 * c.size:
             buf.append(" ")
-        if c.u == " " and (not buf or buf[-1] == " "):
+        if c.u == " " and (buf[-1:] == [" "] or not buf and not after_note):
             continue
         buf.append(c.u)
         prev = c
@@ -550,10 +544,36 @@ class _Builder:
             self.close()
             self.cur = Para(runs, ln.page)
             self.cur.style = f"{ln.size:.1f}pt"
+            self.cur.lines, self.cur.bold = 0, ln.bold
             if not self.outline and ln.size > self.body * 1.05:
                 self.cur.title = ln.size >= self.title_size and ln.page == 1
                 self.cur.heading = 0 if self.cur.title else 1
+        if self.cur is not None:
+            self.cur.lines += 1
         self.cur_line = ln
+
+
+def _lists(blocks: list, builder: "_Builder") -> list:
+    """Three or more one-line paragraphs in a row, short and without final
+    punctuation, in the same font: the items of a list (a box of figures, a
+    list set without bullets)."""
+    def item(b) -> bool:
+        return (isinstance(b, Para) and not b.heading and not b.title and b.lines == 1
+                and len(b.text) < 80 and not b.text.rstrip().endswith(TERMINAL))
+
+    i = 0
+    while i < len(blocks):
+        j = i
+        while j < len(blocks) and item(blocks[j]) and blocks[j].style == blocks[i].style \
+                and blocks[j].bold == blocks[i].bold:
+            j += 1
+        if j - i >= 3:
+            for b in blocks[i:j]:
+                b.list = "bullet"
+            i = j
+        else:
+            i += 1
+    return blocks
 
 
 def _outline(pdf) -> dict[str, int]:
@@ -636,7 +656,7 @@ def read(data: bytes, path: str = "<pdf>") -> Document:
                 builder.blocks.append(it.image if it.image is not None else it.table)
             first_item = False
         builder.close()
-    doc.blocks = builder.blocks
+    doc.blocks = _lists(builder.blocks, builder)
     # note bodies
     notes_by_label: dict[tuple[int, str], str] = {}
     cur: Note | None = None
