@@ -127,10 +127,9 @@ def docx_rows(data: bytes, paragraphs: int) -> list[list[str]]:
 
 def main() -> int:  # pragma: no cover - a measurement run by hand
     from cityvoices.bench import import_ as bench_import
+    import random
 
-    ko, en = bench_import.seed_models()
-    data = samples.docx_bytes(samples.interleaved(ko, en))
-    n = len(samples.interleaved(ko, en).blocks)
+    data, n = bench_import.docx_input(100, random.Random(2013))
     head = "| library | footnotes at their calls | images | merged / multi-paragraph cells | heading styles | speed |"
     print(head)
     print("|---|---|---|---|---|---|")

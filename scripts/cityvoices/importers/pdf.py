@@ -73,9 +73,9 @@ class Line:
     kind: str = "text"  # text | note
 
     def finish(self) -> "Line":
-        body = [c for c in self.chars if not c.sup and not c.u.isspace()] or self.chars
-        self.size = Counter(round(c.size, 1) for c in body).most_common(1)[0][0]
-        self.y = Counter(round(c.y, 1) for c in body).most_common(1)[0][0]
+        body = [c for c in self.chars if not c.sup and c.u != " "] or self.chars
+        self.size = Counter([c.size for c in body]).most_common(1)[0][0]
+        self.y = Counter([c.y for c in body]).most_common(1)[0][0]
         self.x0 = min(c.x for c in self.chars)
         self.x1 = max(c.right for c in self.chars)
         self.bold = sum(c.bold for c in body) * 2 > len(body)
@@ -132,31 +132,35 @@ def _open(data: bytes, path: str):
 
 
 def _chars(textpage, raw) -> list[Char]:
+    """Every character with its font size, baseline origin, right edge and
+    weight (PDFium calls are the cost here: pointers are made once, and the
+    weight is asked again only when the size changes)."""
     n = raw.FPDFText_CountChars(textpage)
     x, y = ctypes.c_double(), ctypes.c_double()
     left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    px, py = ctypes.byref(x), ctypes.byref(y)
+    pl, pr, pb, pt = ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)
+    get_unicode, get_origin, get_box = raw.FPDFText_GetUnicode, raw.FPDFText_GetCharOrigin, raw.FPDFText_GetCharBox
+    get_size, get_weight = raw.FPDFText_GetFontSize, raw.FPDFText_GetFontWeight
     out: list[Char] = []
+    last_size, bold = -1.0, False
     for k in range(n):
-        code = raw.FPDFText_GetUnicode(textpage, k)
-        if code in (0x0D, 0x0A, 0xFFFE, 0xFEFF) or code == 0:
+        code = get_unicode(textpage, k)
+        if code in (0x0D, 0x0A, 0xFFFE, 0xFEFF, 0):
+            continue
+        if code == 0x20 or code == 0xA0:
+            if out:
+                get_origin(textpage, k, px, py)
+                prev = out[-1]
+                out.append(Char(" ", prev.size, x.value, prev.y, x.value, prev.bold))
             continue
         u = "-" if code == 0x02 else chr(code)  # 0x02: PDFium's hyphen at a line end
-        generated = raw.FPDFText_IsGenerated(textpage, k) == 1
-        if generated and u != " ":
-            continue
-        raw.FPDFText_GetCharOrigin(textpage, k, ctypes.byref(x), ctypes.byref(y))
-        raw.FPDFText_GetCharBox(textpage, k, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom),
-                                ctypes.byref(top))
-        size = raw.FPDFText_GetFontSize(textpage, k)
-        if u == " ":
-            if not out:
-                continue
-            out.append(Char(" ", out[-1].size, x.value, out[-1].y, x.value, out[-1].bold))
-            continue
-        if u == "\u00a0":
-            u = " "
-        weight = raw.FPDFText_GetFontWeight(textpage, k)
-        out.append(Char(u, size, x.value, y.value, max(right.value, x.value), weight >= 600))
+        get_origin(textpage, k, px, py)
+        get_box(textpage, k, pl, pr, pb, pt)
+        size = round(get_size(textpage, k), 1)
+        if size != last_size:
+            bold, last_size = get_weight(textpage, k) >= 600, size
+        out.append(Char(u, size, x.value, round(y.value, 1), max(right.value, x.value), bold))
     return out
 
 
@@ -398,7 +402,7 @@ def _reading_order(page: Page, right_edges: dict[int, float]) -> list[Item]:
         return items
     w = page.width
     best, gutter = None, w / 2
-    for step in range(int(w * 0.3), int(w * 0.7), 2):
+    for step in range(int(w * 0.3), int(w * 0.7), 3):
         crossing = sum(1 for it in texts if it.x0 < step - 2 < step + 2 < it.x1)
         key = (crossing, abs(step - w / 2))
         if best is None or key < best:
