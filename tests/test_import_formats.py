@@ -269,3 +269,18 @@ def test_two_column_pdf_page_is_read_column_by_column():
     assert joined.index("Left column sentence number 11") < joined.index("Right column sentence number 0")
     assert joined.index("Right column sentence number 11") < joined.index("A closing paragraph")
     assert any(t.startswith("Left column sentence number 0") for t in texts)
+
+
+@pytest.mark.build
+def test_the_import_report_is_never_published(tmp_path):
+    from conftest import build_site, make_fixture_project
+
+    docs = {f"{SEED_ARTICLE}/index.{lang}.md": (ROOT / "docs" / SEED_ARTICLE / f"index.{lang}.md").read_text("utf-8")
+            for lang in ("ko", "en")}
+    docs[f"{SEED_ARTICLE}/import-report.md"] = "# Import report: secret notes to the editor\n"
+    cfg = make_fixture_project(tmp_path / "p", docs)
+    site = tmp_path / "site"
+    build_site(cfg, site, strict=False)
+    assert (site / SEED_ARTICLE / "index.html").exists()
+    assert not list(site.rglob("import-report*"))
+    assert not any("secret notes" in p.read_text("utf-8", "ignore") for p in site.rglob("*.html"))
