@@ -27,7 +27,8 @@ import posixpath
 
 from lxml import etree
 
-from cityvoices.importers.model import Block, Cell, Document, Image, Note, Para, Run, SourceError, Table
+from cityvoices.importers.model import (Block, Cell, Document, Image, Note, Para, Run, SourceError, Table,
+                                        paragraph_blocks)
 from cityvoices.importers.package import open_package
 from cityvoices.problems import Problem
 
@@ -183,22 +184,7 @@ class _Reader:
         extra: list[Block] = []
         fields: list[str] = []  # "instr" | "result" per open complex field
         self._inline(p, segments, extra, fields, link=None)
-        out: list[Block] = []
-        cur: list[Run] = []
-
-        def flush():
-            if any(r.note or r.text.strip() for r in cur):
-                out.append(Para(list(cur), proto.where, proto.style, proto.heading, proto.list, proto.level,
-                                proto.caption, proto.title))
-            cur.clear()
-
-        for seg in segments:
-            if isinstance(seg, Image):
-                flush()
-                out.append(seg)
-            else:
-                cur.append(seg)
-        flush()
+        out = paragraph_blocks(proto, segments)
         return out + extra
 
     def _inline(self, el, segments, extra, fields, link):

@@ -24,7 +24,8 @@ from __future__ import annotations
 import posixpath
 import re
 
-from cityvoices.importers.model import Block, Cell, Document, Image, Note, Para, Run, SourceError, Table
+from cityvoices.importers.model import (Block, Cell, Document, Image, Note, Para, Run, SourceError, Table,
+                                        paragraph_blocks)
 from cityvoices.importers.package import Package, ole_kind, open_package
 
 HP = "{http://www.hancom.co.kr/hwpml/2011/paragraph}"
@@ -205,24 +206,11 @@ class _Reader:
                         if sub is not None:
                             segments.extend(self.blocks(sub))
         out: list[Block] = []
-        cur: list[Run] = []
-
-        def flush():
-            if any(r.note or r.text.strip() for r in cur):
-                out.append(Para(list(cur), proto.where, proto.style, proto.heading, proto.list, proto.level,
-                                proto.caption, proto.title))
-            cur.clear()
-
-        for seg in segments:
-            if isinstance(seg, Run):
-                cur.append(seg)
-            else:
-                flush()
-                out.append(seg)
-                if isinstance(seg, Image) and seg.caption is not None:
-                    out.append(seg.caption)  # a caption paragraph after its picture, as in .docx
-                    seg.caption = None
-        flush()
+        for block in paragraph_blocks(proto, segments):
+            out.append(block)
+            if isinstance(block, Image) and block.caption is not None:
+                out.append(block.caption)  # a caption paragraph after its picture, as in .docx
+                block.caption = None
         return out
 
     def blocks(self, parent) -> list[Block]:

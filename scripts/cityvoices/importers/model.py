@@ -147,6 +147,29 @@ class Document:
         return any(p.text.strip() for p in self.paragraphs()) or any(n.text for n in self.notes.values())
 
 
+def paragraph_blocks(proto: Para, segments: list) -> list:
+    """A source paragraph's runs as blocks: a paragraph (with ``proto``'s
+    style) split where a picture, table or text-box paragraph stands in it;
+    empty pieces are left out."""
+    out: list = []
+    cur: list[Run] = []
+
+    def flush() -> None:
+        if any(r.note or r.text.strip() for r in cur):
+            out.append(Para(list(cur), proto.where, proto.style, proto.heading, proto.list, proto.level,
+                            proto.caption, proto.title))
+        cur.clear()
+
+    for seg in segments:
+        if isinstance(seg, Run):
+            cur.append(seg)
+        else:
+            flush()
+            out.append(seg)
+    flush()
+    return out
+
+
 class SourceError(Exception):
     """A source that cannot be read at all; carries the :class:`Problem`."""
 

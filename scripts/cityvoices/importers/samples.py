@@ -26,16 +26,16 @@ import zipfile
 from dataclasses import replace
 from xml.sax.saxutils import escape, quoteattr
 
-from cityvoices import frontmatter
+from cityvoices import frontmatter, mdscan, parallel
 from cityvoices.importers.model import Block, Cell, Document, Image, Note, Para, Run, Table
 
-RE_HEADING = re.compile(r"^(#{2,6})\s+(.*?)(?:\s*\{[^{}]*\})?\s*$")
-RE_IMAGE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]+)\)\s*$")
-RE_BLOCK = re.compile(r"^/{3,}\s*(?P<name>[\w-]+)")
-RE_ADMONITION = re.compile(r'^!!!\s+[\w-]+(?:\s+"(?P<title>[^"]*)")?')
-RE_DEF = re.compile(r"^\[\^(?P<label>[^\]\s]+)\]:\s*(?P<text>.*)$")
-RE_INLINE = re.compile(r"\[\^(?P<note>[^\]\s]+)\]|<(?P<url>https?://[^>\s]+)>")
-RE_LIST = re.compile(r"^\s*(?:[-*+]|(?P<num>\d+)[.)])\s+(?P<text>.*)$")
+#: House Markdown, as ``cityvoices check`` reads it (one vocabulary).
+RE_HEADING = parallel.HEADING_RE
+RE_IMAGE = parallel.IMAGE_MD_RE
+RE_BLOCK = parallel.BLOCK_RE
+RE_ADMONITION = parallel.ADMONITION_RE
+RE_DEF = parallel.FOOTNOTE_DEF_RE
+RE_INLINE = re.compile(f"{parallel.FOOTNOTE_REF_RE.pattern}|{parallel.AUTOLINK_RE.pattern}")
 CAPTION_WORD = {("ko", "figure"): "그림", ("en", "figure"): "Figure", ("ko", "table"): "표", ("en", "table"): "Table"}
 
 
@@ -49,14 +49,22 @@ def _runs(text: str) -> list[Run]:
     for m in RE_INLINE.finditer(text):
         if m.start() > pos:
             runs.append(Run(text[pos:m.start()]))
-        if m.group("note"):
-            runs.append(Run(note=m.group("note")))
+        if m.group("label"):
+            runs.append(Run(note=m.group("label")))
         else:
             runs.append(Run(m.group("url")))
         pos = m.end()
     if pos < len(text):
         runs.append(Run(text[pos:]))
     return runs
+
+
+def _list_item(line: str) -> Para | None:
+    m = mdscan.LIST_ITEM_RE.match(line)
+    if not m:
+        return None
+    numbered = m.group(0).strip()[:1].isdigit()
+    return Para(_runs(line[m.end():]), list="number" if numbered else "bullet", style="ListParagraph")
 
 
 def from_markdown(text: str, images: dict[str, bytes] | None = None, path: str = "<markdown>") -> Document:
@@ -104,7 +112,9 @@ def from_markdown(text: str, images: dict[str, bytes] | None = None, path: str =
         a = RE_ADMONITION.match(first)
         im = RE_IMAGE.match(first)
         if h:
-            last = Para(_runs(h.group(2)), heading=len(h.group(1)) - 1, style=f"Heading{len(h.group(1)) - 1}")
+            level = len(h.group("hashes")) - 1
+            heading = parallel.HEADING_ATTR_RE.sub("", h.group("text") or "")
+            last = Para(_runs(heading), heading=level, style=f"Heading{level}")
             doc.blocks.append(last)
         elif a:
             if a.group("title"):
@@ -112,10 +122,9 @@ def from_markdown(text: str, images: dict[str, bytes] | None = None, path: str =
             j = i + 1
             while j < len(chunks) and chunks[j].startswith("    "):
                 for line in chunks[j].splitlines():
-                    li = RE_LIST.match(line)
-                    if li:
-                        doc.blocks.append(Para(_runs(li.group("text")), list="number" if li.group("num") else "bullet",
-                                               style="ListParagraph"))
+                    item = _list_item(line)
+                    if item:
+                        doc.blocks.append(item)
                 j += 1
             i = j
             last = None
@@ -133,12 +142,11 @@ def from_markdown(text: str, images: dict[str, bytes] | None = None, path: str =
             table = Table([[Cell([Para(_runs(c.replace("\\|", "|")))]) for c in r] for r in cells])
             doc.blocks.append(table)
             last = table
-        elif RE_LIST.match(first):
+        elif mdscan.LIST_ITEM_RE.match(first):
             for line in chunk.splitlines():
-                li = RE_LIST.match(line)
-                if li:
-                    doc.blocks.append(Para(_runs(li.group("text")), list="number" if li.group("num") else "bullet",
-                                           style="ListParagraph"))
+                item = _list_item(line)
+                if item:
+                    doc.blocks.append(item)
             last = None
         else:
             last = Para(_runs(" ".join(s.strip() for s in chunk.splitlines())))
@@ -324,7 +332,29 @@ _DOCX_STYLES = (("Normal", "Normal", None), ("Title", "Title", None), ("Heading1
                 ("FootnoteText", "footnote text", None), ("FootnoteReference", "footnote reference", None))
 
 
-class _DocxWriter:
+class _Writer:
+    """What both package writers share: the order blocks are written in (a
+    table's caption before it, as Word users put it)."""
+
+    caption_inside_picture = False
+
+    def blocks(self, blocks: list[Block]) -> str:
+        out = []
+        for b in blocks:
+            if isinstance(b, Image):
+                out.append(self.image(b))
+                if b.caption and not self.caption_inside_picture:
+                    out.append(self.para(b.caption))
+            elif isinstance(b, Table):
+                if b.caption:
+                    out.append(self.para(b.caption))
+                out.append(self.table(b))
+            else:
+                out.append(self.para(b))
+        return "".join(out)
+
+
+class _DocxWriter(_Writer):
     def __init__(self, doc: Document, caption_style: str = "all"):
         self.doc = doc
         self.rels: list[tuple[str, str, str]] = []  # (id, type, target)
@@ -394,21 +424,6 @@ class _DocxWriter:
             rows.append(f"<w:tr>{''.join(cells)}</w:tr>")
         return (f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/></w:tblPr>'
                 f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>")
-
-    def blocks(self, blocks: list[Block]) -> str:
-        out = []
-        for b in blocks:
-            if isinstance(b, Image):
-                out.append(self.image(b))
-                if b.caption:
-                    out.append(self.para(b.caption))
-            elif isinstance(b, Table):
-                if b.caption:
-                    out.append(self.para(b.caption))
-                out.append(self.table(b))
-            else:
-                out.append(self.para(b))
-        return "".join(out)
 
     def package(self) -> bytes:
         body = self.blocks(self.doc.blocks)
@@ -499,7 +514,9 @@ HWPX_STYLES = ((0, "바탕글", "Normal"), (1, "개요 1", "Outline 1"), (2, "�
                (3, "개요 3", "Outline 3"), (4, "캡션", "Caption"), (5, "제목", "Title"), (6, "글머리표", "Bullet"))
 
 
-class _HwpxWriter:
+class _HwpxWriter(_Writer):
+    caption_inside_picture = True  # OWPML keeps a picture's caption in hp:pic
+
     def __init__(self, doc: Document):
         self.doc = doc
         self.bins: dict[str, tuple[str, Image]] = {}  # name -> (item id, image)
@@ -571,19 +588,6 @@ class _HwpxWriter:
             rows.append(f"<hp:tr>{''.join(cells)}</hp:tr>")
         tbl = (f'<hp:tbl id="0" rowCnt="{len(t.rows)}" colCnt="{t.width}">{"".join(rows)}</hp:tbl>')
         return self.para(Para(), f'<hp:run charPrIDRef="0">{tbl}</hp:run>')
-
-    def blocks(self, blocks: list[Block]) -> str:
-        out = []
-        for b in blocks:
-            if isinstance(b, Image):
-                out.append(self.image(b))
-            elif isinstance(b, Table):
-                if b.caption:
-                    out.append(self.para(b.caption))
-                out.append(self.table(b))
-            else:
-                out.append(self.para(b))
-        return "".join(out)
 
     def package(self) -> bytes:
         ns = f'xmlns:hp="{HP}" xmlns:hs="{HS}" xmlns:hc="{HC}" xmlns:hh="{HH}"'
