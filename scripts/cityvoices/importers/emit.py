@@ -22,7 +22,7 @@ from cityvoices.importers.layouts import Figure, Stream
 from cityvoices.importers.model import Image, Para, Run, Table
 
 RE_URL = re.compile(r"(?<![<(\[])\b(?:https?://|www\.)[^\s<>\]]*[^\s<>\].,;:!?)'\"’”]")
-RE_LEAD = re.compile(r"^(#{1,6}\s|>|[-+*]\s|\d{1,9}[.)]\s|=+\s*$|-{3,}\s*$|!!!|/{3})")
+RE_LEAD = re.compile(r"^(#{1,6}\s|>|[-+*]\s|\d{1,9}[.)]\s|=+\s*$|-{3,}\s*$|!!!|\?\?\?|/{3}|`{3}|~{3}|\$\$)")
 
 
 @dataclass
@@ -181,7 +181,7 @@ class _Emitter:
         if items:
             chunks.append("\n".join(items))
         defs = []
-        for nid, label in sorted(self.labels.items(), key=lambda kv: list(self.labels).index(kv[0])):
+        for nid, label in self.labels.items():  # in order of first call
             note = self.s.notes.get(nid)
             if note is None:
                 continue

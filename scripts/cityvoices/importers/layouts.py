@@ -320,17 +320,17 @@ def _note_ids(stream: Stream) -> list[str]:
     def visit(blocks):
         for b in blocks:
             if isinstance(b, Para):
-                ids.extend(n for n in b.notes if n not in ids)
+                ids.extend(b.notes)
             elif isinstance(b, Figure) and b.caption:
-                ids.extend(n for n in b.caption.notes if n not in ids)
+                ids.extend(b.caption.notes)
             elif isinstance(b, Table):
                 for row in b.rows:
                     for cell in row:
                         visit(cell.blocks)
                 if b.caption:
-                    ids.extend(n for n in b.caption.notes if n not in ids)
+                    ids.extend(b.caption.notes)
     visit(stream.blocks)
-    return ids
+    return list(dict.fromkeys(ids))
 
 
 def _anchors(text: str) -> set[str]:
@@ -344,7 +344,11 @@ def _label_notes(streams: dict[str, Stream], original: str) -> None:
     ids = {lang: _note_ids(s) for lang, s in streams.items()}
     matched: dict[str, set[str]] = {lang: set() for lang in streams}
     a, b = streams.get("ko"), streams.get("en")
-    if a and b:
+    plain = {lang: [n for n in ids[lang] if not (n in s.notes and tn_lead(s.notes[n].text))]
+             for lang, s in streams.items()}
+    if a and b and len(plain["ko"]) == len(plain["en"]):
+        matched = {lang: set(plain[lang]) for lang in streams}  # as many notes on each side: one each
+    elif a and b:
         for x in ids["ko"]:
             ax = _anchors(a.notes[x].text) if x in a.notes else set()
             for y in ids["en"]:
@@ -356,6 +360,9 @@ def _label_notes(streams: dict[str, Stream], original: str) -> None:
                     matched["ko"].add(x)
                     matched["en"].add(y)
                     break
+        if not matched["ko"]:  # nothing to tell them apart: the first ones match, in order
+            k = min(len(plain["ko"]), len(plain["en"]))
+            matched = {lang: set(plain[lang][:k]) for lang in streams}
     for lang, s in streams.items():
         other = streams.get("en" if lang == "ko" else "ko")
         for n, nid in enumerate(ids[lang], 1):
