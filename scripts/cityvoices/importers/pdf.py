@@ -133,34 +133,52 @@ def _open(data: bytes, path: str):
 
 def _chars(textpage, raw) -> list[Char]:
     """Every character with its font size, baseline origin, right edge and
-    weight (PDFium calls are the cost here: pointers are made once, and the
-    weight is asked again only when the size changes)."""
+    weight.  PDFium calls are the cost here: the text comes in one call, each
+    character costs two (origin, size), the weight is asked again only when
+    the size changes, and the right edge is the next glyph's origin on the
+    same line (or an estimate from the size)."""
     n = raw.FPDFText_CountChars(textpage)
+    if n <= 0:
+        return []
+    buf = ctypes.create_string_buffer((n + 1) * 2)
+    got = raw.FPDFText_GetText(textpage, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    text = buf.raw[: max(0, got - 1) * 2].decode("utf-16-le", errors="replace")
+    if len(text) != n:  # characters outside the BMP: fall back to one call each
+        text = "".join(chr(raw.FPDFText_GetUnicode(textpage, k)) for k in range(n))
     x, y = ctypes.c_double(), ctypes.c_double()
-    left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
     px, py = ctypes.byref(x), ctypes.byref(y)
-    pl, pr, pb, pt = ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)
-    get_unicode, get_origin, get_box = raw.FPDFText_GetUnicode, raw.FPDFText_GetCharOrigin, raw.FPDFText_GetCharBox
-    get_size, get_weight = raw.FPDFText_GetFontSize, raw.FPDFText_GetFontWeight
+    get_origin, get_size, get_weight = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize, raw.FPDFText_GetFontWeight
     out: list[Char] = []
+    index: list[int] = []  # PDFium's index of each character kept
     last_size, bold = -1.0, False
-    for k in range(n):
-        code = get_unicode(textpage, k)
-        if code in (0x0D, 0x0A, 0xFFFE, 0xFEFF, 0):
+    for k, u in enumerate(text):
+        if u in "\r\n\ufeff\x00":
             continue
-        if code == 0x20 or code == 0xA0:
+        if u == " " or u == "\xa0":
             if out:
                 get_origin(textpage, k, px, py)
                 prev = out[-1]
                 out.append(Char(" ", prev.size, x.value, prev.y, x.value, prev.bold))
+                index.append(k)
             continue
-        u = "-" if code == 0x02 else chr(code)  # 0x02: PDFium's hyphen at a line end
+        if u in "\x02\ufffe":
+            u = "-"  # PDFium's hyphen at a line end (0x02 one by one, U+FFFE in the page text)
         get_origin(textpage, k, px, py)
-        get_box(textpage, k, pl, pr, pb, pt)
         size = round(get_size(textpage, k), 1)
         if size != last_size:
             bold, last_size = get_weight(textpage, k) >= 600, size
-        out.append(Char(u, size, x.value, round(y.value, 1), max(right.value, x.value), bold))
+        out.append(Char(u, size, x.value, round(y.value, 1), x.value, bold))
+        index.append(k)
+    left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    pl, pr, pb, pt = ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)
+    get_box = raw.FPDFText_GetCharBox
+    for i, c in enumerate(out):
+        nxt = out[i + 1] if i + 1 < len(out) else None
+        if nxt is not None and nxt.u != " " and abs(nxt.y - c.y) < 0.6 and 0 <= nxt.x - c.x <= c.size * 0.45:
+            c.right = nxt.x  # glyphs this close touch: no gap between them
+        elif c.u != " ":
+            get_box(textpage, index[i], pl, pr, pb, pt)
+            c.right = max(right.value, c.x)
     return out
 
 
@@ -242,6 +260,8 @@ def _split(line: Line, gap: float = 2.0) -> list[Line]:
             parts[-1].append(c)
         if c.u != " ":
             prev = c
+    if len(parts) == 1 and parts[0] and len(parts[0]) == len(line.chars):
+        return [line]  # nothing to cut: the line as it is
     return [Line(p, line.page).finish() for p in parts if any(c.u != " " for c in p)]
 
 
