@@ -19,7 +19,7 @@ from conftest import ROOT, SEED_ARTICLE
 
 ARGS = ["article", "seoul-congress-2013", "--issue", "2014-1", "--date", "2014-01-15",
         "--author", "Brenna Foster", "--original", "en"]
-OUT = f"cityvoices/2014-1/seoul-congress-2013"
+OUT = "cityvoices/2014-1/seoul-congress-2013"
 
 
 def run_import(tmp_path, sources, *extra):

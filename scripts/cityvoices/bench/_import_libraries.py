@@ -2,10 +2,10 @@
 ``python3 -m cityvoices.bench._import_libraries``; not a ``cityvoices bench``
 benchmark, because the candidates it compares are not dependencies).
 
-It generates the seed's interleaved .docx (real footnotes, 12 PNGs, the
-election table with a vertical merge, Heading styles) and the seed's PDFs,
-asks each candidate library what it sees, and prints one Markdown table per
-format.  Candidates that are not installed are reported as such.
+It generates the seed's interleaved .docx (real footnotes, 12 pictures, the
+election table with a vertical merge, Heading styles), repeated 8 times, asks
+each candidate library what it sees, and prints a Markdown table (the PDF
+candidates were timed on the seed's Korean PDF; see BENCHMARKS.md).  Candidates that are not installed are reported as such.
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ def _best(fn, repeat: int = 3) -> float:
     return best
 
 
+REF_ID = 'id="footnote-ref-'
+
+
 def docx_rows(data: bytes, paragraphs: int) -> list[list[str]]:
     rows = []
 
@@ -50,7 +53,7 @@ def docx_rows(data: bytes, paragraphs: int) -> list[list[str]]:
         html, images = mammoth_run()
         t = _best(mammoth_run)
         rows.append(["mammoth 1.13 (BSD-2)",
-                     f"yes ({html.count('id=\"footnote-ref-')} calls), bodies as HTML at the end",
+                     f"yes ({html.count(REF_ID)} calls), bodies as HTML at the end",
                      f"{len(images)} (bytes)",
                      f"rowspan kept ({html.count('rowspan')}); cell paragraphs kept",
                      f"yes, by its default style map ({len(re.findall('<h[1-6]', html))})",
@@ -126,10 +129,17 @@ def docx_rows(data: bytes, paragraphs: int) -> list[list[str]]:
 
 
 def main() -> int:  # pragma: no cover - a measurement run by hand
-    from cityvoices.bench import import_ as bench_import
-    import random
+    from cityvoices import bench
+    from cityvoices.importers.model import Table
 
-    data, n = bench_import.docx_input(100, random.Random(2013))
+    folder = bench.repo_root() / "docs" / "cityvoices" / "2014-1" / "seoul-congress-2013"
+    ko, en = (samples.from_markdown((folder / f"index.{lang}.md").read_text(encoding="utf-8"))
+              for lang in ("ko", "en"))
+    for d in (ko, en):
+        d.blocks = [samples.merge_repeated_cells(b) if isinstance(b, Table) else b for b in d.blocks]
+    inter = samples.interleaved(ko, en)
+    big = samples.Document("seed-x8", "docx", blocks=inter.blocks * 8, notes=inter.notes)
+    data, n = samples.docx_bytes(big), len(big.paragraphs())
     head = "| library | footnotes at their calls | images | merged / multi-paragraph cells | heading styles | speed |"
     print(head)
     print("|---|---|---|---|---|---|")

@@ -30,8 +30,8 @@ from typing import Any
 import yaml
 
 from cityvoices import langsplit, parallel, scaffold
-from cityvoices.importers.layouts import Figure, Split, Stream, split
-from cityvoices.importers.model import Document, SourceError, Table
+from cityvoices.importers.layouts import Split, split
+from cityvoices.importers.model import Document, SourceError
 from cityvoices.normalize import normalize_text
 from cityvoices.problems import Problem
 
