@@ -284,3 +284,25 @@ def test_the_import_report_is_never_published(tmp_path):
     assert (site / SEED_ARTICLE / "index.html").exists()
     assert not list(site.rglob("import-report*"))
     assert not any("secret notes" in p.read_text("utf-8", "ignore") for p in site.rglob("*.html"))
+
+
+def test_what_a_docx_holds_beyond_text_is_reported_not_dropped():
+    from cityvoices.importers import docx
+
+    data = samples.docx_bytes(samples.Document("x", "docx", blocks=[samples.Para([samples.Run("본문입니다.")])]))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    math = ('<w:p><m:oMath xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"><m:r><m:t>x^2'
+            '</m:t></m:r></m:oMath></w:p>')
+    chart = ('<w:p><w:r><w:drawing><wp:inline><c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/'
+             'chart"/></wp:inline></w:drawing></w:r></w:p>')
+    deleted = '<w:p><w:del><w:r><w:delText>삭제된 글</w:delText></w:r></w:del><w:r><w:t>남은 글</w:t></w:r></w:p>'
+    parts["word/document.xml"] = parts["word/document.xml"].replace(
+        b"<w:body>", f"<w:body>{math}{chart}{deleted}".encode())
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, body in parts.items():
+            z.writestr(name, body)
+    doc = docx.read(buf.getvalue(), "x.docx")
+    assert [p.text for p in doc.paragraphs()] == ["x^2", "남은 글", "본문입니다."]  # tracked deletions stay out
+    assert [(p.line, p.code) for p in doc.problems] == [(1, "import-equation"), (2, "import-drawing")]

@@ -40,6 +40,7 @@ A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 V = "{urn:schemas-microsoft-com:vml}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 SUPER = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 #: Elements whose content is not text of the document.
 SKIP = {W + "del", W + "moveFrom", W + "pPr", W + "rPr", W + "instrText", W + "delText", W + "tblPr",
@@ -202,6 +203,12 @@ class _Reader:
                 choice = child.find(MC + "Choice")
                 if choice is not None:
                     self._inline(choice, segments, extra, fields, link)
+            elif tag in (M + "oMath", M + "oMathPara"):
+                text = "".join(t.text or "" for t in child.iter(M + "t"))
+                segments.append(Run(text))
+                self.doc.problems.append(Problem(self.path, self.where, "import-equation",
+                                                 f"an equation was imported as plain text ('{text}'); "
+                                                 "write it in LaTeX ($…$) if it matters", "warning"))
             else:  # w:ins, w:smartTag, w:sdt/w:sdtContent, w:fldSimple, w:customXml, w:moveTo
                 self._inline(child, segments, extra, fields, link)
 
@@ -274,6 +281,10 @@ class _Reader:
                 self.doc.problems.append(Problem(self.path, self.where, "import-image-linked",
                                                  "a picture is linked, not embedded; insert it into the document "
                                                  "(or copy it to images/ by hand)", "warning"))
+        if not rids and el.tag == W + "drawing":
+            self.doc.problems.append(Problem(self.path, self.where, "import-drawing",
+                                             "a drawing that is not a picture (chart, diagram or shape) is not "
+                                             "imported; export it as an image and add it by hand", "warning"))
         for rid in rids:
             kind, target, external = self.rels.get(rid, ("", "", True))
             if external or not self.pkg.has(target):

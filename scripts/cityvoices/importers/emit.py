@@ -35,7 +35,8 @@ class Images:
     def name(self, img: Image) -> str:
         digest = hashlib.sha256(img.data).hexdigest()
         if digest not in self.by_hash:
-            ext = {"jpeg": "jpg", "tif": "tiff"}.get(img.ext, img.ext) or "bin"
+            ext = {"jpeg": "jpg", "tif": "tiff"}.get(img.ext, img.ext)
+            ext = ext if re.fullmatch(r"[a-z0-9]{1,5}", ext or "") else "bin"  # names we make, never the source's
             self.by_hash[digest] = f"images/fig-{len(self.by_hash) + 1:02d}.{ext}"
             self.files[self.by_hash[digest]] = img.data
         return self.by_hash[digest]
