@@ -148,6 +148,15 @@ def _glue(a: str, b: str, lang: str) -> tuple[str, str]:
     return a + " " + b, " "
 
 
+def join_problem(path: str, line: int, lang: str, cut_at: str, a: str, b: str, sep: str) -> Problem:
+    """The report of one join of a cut paragraph (``a`` + ``b``), for every importer."""
+    tail = a.split()[-1] if a.split() else ""
+    head = b.split()[0] if b.split() else ""
+    how = "without a space" if sep == "" else "with a space"
+    return Problem(path, line, "import-joined",
+                   f"{lang}: joined the paragraph cut at {cut_at} ('{tail}' + '{head}') {how}; check the join", "info")
+
+
 def split_bilingual(text: str, path: str = "<text>") -> Split:
     blocks = blocks_of(text)
     streams: dict[str, list[Block]] = {"ko": [], "en": []}
@@ -193,12 +202,7 @@ def split_bilingual(text: str, path: str = "<text>") -> Split:
                 if not _continues(para, nxt.text, lang):
                     break
                 joined, sep = _glue(para, nxt.text, lang)
-                tail = para.split()[-1] if para.split() else ""
-                head = nxt.text.split()[0] if nxt.text.split() else ""
-                how = "without a space" if sep == "" else "with a space"
-                problems.append(Problem(path, nxt.line, "import-joined",
-                                        f"{lang}: joined the paragraph cut at line {b.line if not held else b.line} "
-                                        f"('{tail}' + '{head}') {how}; check the join", "info"))
+                problems.append(join_problem(path, nxt.line, lang, f"line {b.line}", para, nxt.text, sep))
                 para = joined
                 held.extend(seq[j:k])
                 j = k + 1

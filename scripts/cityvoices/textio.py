@@ -252,15 +252,32 @@ def read_sources(root: str | os.PathLike, prefix: str = "") -> list[tuple[str, s
     return [(rel, read_source(path, prefix + rel)) for rel, path in source_files(root, prefix)]
 
 
-def write_new_files(root: str | os.PathLike, files: dict[str, str]) -> list[Path]:
-    """Write UTF-8 ``files`` (paths relative to ``root``), all or none: if any
-    of them exists already, nothing is written and ``FileExistsError`` names it."""
+def write_new_files(root: str | os.PathLike, files: dict[str, str | bytes]) -> list[Path]:
+    """Write ``files`` (paths relative to ``root``; text as UTF-8, bytes as
+    they are), all or none: if any of them exists already, nothing is written
+    and ``FileExistsError`` names it; if a write fails, the files written so
+    far are removed again."""
     root = Path(root)
     for rel in files:
-        if (root / rel).exists():
+        if (root / rel).exists() or (root / rel).is_symlink():
             raise FileExistsError(f"{root / rel} already exists; nothing was written")
-    written = []
-    for rel, text in files.items():
-        atomic_write(root / rel, text.encode("utf-8"))
-        written.append(root / rel)
+    written: list[Path] = []
+    made: list[Path] = []
+    try:
+        for rel, content in files.items():
+            target = root / rel
+            for parent in reversed(target.relative_to(root).parents):
+                if str(parent) != "." and not (root / parent).exists():
+                    made.append(root / parent)
+            atomic_write(target, content if isinstance(content, bytes) else content.encode("utf-8"))
+            written.append(target)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        for folder in reversed(made):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        raise
     return written
