@@ -315,6 +315,13 @@ def translation_direction(item: dict[str, str]) -> tuple[str, str] | None:
     return (m.group(1), m.group(2)) if m else None
 
 
+def translators_into(meta: dict[str, Any], lang: str) -> list[dict[str, str]]:
+    """The translators of the ``lang`` version: those whose ``direction``
+    ends in ``lang``, and those without a direction."""
+    return [p for p in normalize_people(meta.get("translators"))
+            if (translation_direction(p) or ("", lang))[1] == lang]
+
+
 # --------------------------------------------------------------------------
 # Validation
 

@@ -88,18 +88,33 @@ class Footnote:
     body: etree._Element  # a <span> with the note's inline content
 
 
+def footnote_lists(root: etree._Element) -> list[etree._Element]:
+    """Python-Markdown's ``<div class="footnote">`` blocks in ``root``."""
+    return root.xpath('.//div[contains(concat(" ", normalize-space(@class), " "), " footnote ")]')
+
+
+def footnote_items(div: etree._Element) -> list[etree._Element]:
+    """The notes (``<li id="fn:LABEL">``) of one footnote block, in number order."""
+    return div.xpath("./ol/li[starts-with(@id, 'fn:')]")
+
+
+def drop_backrefs(li: etree._Element) -> None:
+    """Take the ``↩`` links back to the call out of a note (and the space before them)."""
+    for back in li.xpath('.//a[contains(@class, "footnote-backref")]'):
+        prev = back.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "").rstrip("\u00a0 ")
+        else:
+            back.getparent().text = (back.getparent().text or "").rstrip("\u00a0 ")
+        _remove_keep_tail(back)
+
+
 def _footnote_bodies(root: etree._Element) -> dict[str, Footnote]:
     notes: dict[str, Footnote] = {}
-    for div in root.xpath('.//div[contains(concat(" ", normalize-space(@class), " "), " footnote ")]'):
-        for n, li in enumerate(div.xpath("./ol/li[starts-with(@id, 'fn:')]"), 1):
+    for div in footnote_lists(root):
+        for n, li in enumerate(footnote_items(div), 1):
             lab = li.get("id")[3:]
-            for back in li.xpath('.//a[contains(@class, "footnote-backref")]'):
-                prev = back.getprevious()
-                if prev is not None:
-                    prev.tail = (prev.tail or "").rstrip("\u00a0 ")
-                else:
-                    back.getparent().text = (back.getparent().text or "").rstrip("\u00a0 ")
-                _remove_keep_tail(back)
+            drop_backrefs(li)
             span = etree.Element("span")
             span.text = li.text if (li.text or "").strip() else None
             paras = list(li)
@@ -252,13 +267,28 @@ def prepare_body(body_html: str, *, src_uri: str, docs_dir: str, prefix: str,
 
     ``prefix`` makes its ids unique in a document with several articles;
     images are resolved relative to the Markdown file in ``docs_dir``."""
-    html = inline_footnotes(body_html)
-    root = _parse(html)
+    root = _parse(inline_footnotes(body_html))
+    adapt_body(root, src_uri=src_uri, prefix=prefix, site_url=site_url)
+    src_dir = posixpath.dirname(src_uri)
+    for img in root.xpath("//img[@src]"):
+        src = img.get("src")
+        if urlsplit(src).scheme:
+            continue
+        path = PurePosixPath(docs_dir) / posixpath.normpath(posixpath.join(src_dir, unquote(src)))
+        img.set("src", "file://" + quote(str(path)))
+        img.set("data-src", src)
+    return keep_korean_words(_serialize(root))
+
+
+def adapt_body(root: etree._Element, *, src_uri: str, prefix: str, site_url: str = "") -> None:
+    """What every edition (PDF, EPUB) does to the site's body, in place:
+    no heading permalinks, ids prefixed with ``prefix``, ``.md`` links to
+    site URLs, figures classed ``cv-figure``/``cv-table`` and a table's
+    caption before the table."""
     for a in root.xpath('//a[contains(@class, "headerlink")]'):
         _remove_keep_tail(a)
     for el in root.xpath("//*[@id]"):
         el.set("id", f"{prefix}-{el.get('id')}")
-    src_dir = posixpath.dirname(src_uri)
     for a in root.xpath("//a[@href]"):
         href = a.get("href")
         if href.startswith("#"):
@@ -269,13 +299,6 @@ def prepare_body(body_html: str, *, src_uri: str, docs_dir: str, prefix: str,
             del a.attrib["href"]
         else:
             a.set("href", new)
-    for img in root.xpath("//img[@src]"):
-        src = img.get("src")
-        if urlsplit(src).scheme:
-            continue
-        path = PurePosixPath(docs_dir) / posixpath.normpath(posixpath.join(src_dir, unquote(src)))
-        img.set("src", "file://" + quote(str(path)))
-        img.set("data-src", src)
     for fig in root.xpath("//figure"):
         kind = "table" if fig.find(".//table") is not None else "figure"
         fig.set("class", (" ".join(_classes(fig) + [f"cv-{kind}"])).strip())
@@ -287,7 +310,6 @@ def prepare_body(body_html: str, *, src_uri: str, docs_dir: str, prefix: str,
             caption.tail = fig.text
             fig.text = None
             fig.insert(0, caption)
-    return keep_korean_words(_serialize(root))
 
 
 def image_sources(body_html: str) -> list[str]:
@@ -333,6 +355,11 @@ def _authors(meta: dict[str, Any]) -> list[str]:
     return [p["name"] for p in frontmatter.normalize_people(meta.get("authors"))]
 
 
+def translators(meta: dict[str, Any], lang: str) -> list[str]:
+    """Who translated this version into ``lang`` (as the byline names them)."""
+    return [p["name"] for p in frontmatter.translators_into(meta, lang)]
+
+
 def _meta_tags(doc: Document) -> str:
     esc = _html.escape
     tags = [f"<title>{esc(doc.title)}</title>", '<meta charset="utf-8">',
@@ -348,11 +375,18 @@ def _meta_tags(doc: Document) -> str:
     return "".join(tags)
 
 
+def article_parts(part: Part, prefix: str) -> tuple[str, str]:
+    """The part's header and body with their ids under ``prefix`` (the body
+    was prepared with prefix ``b``)."""
+    header = re.sub(r'id="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', part.header_html)
+    body = re.sub(r'(id="|href="#)b-', lambda m: f"{m.group(1)}{prefix}-", part.body_html)
+    return header, body
+
+
 def _article(part: Part, prefix: str, *, level: int, running: str) -> str:
     esc = _html.escape
-    header = re.sub(r'id="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', part.header_html)
+    header, body = article_parts(part, prefix)
     header = keep_korean_words(header)
-    body = re.sub(r'(id="|href="#)b-', lambda m: f"{m.group(1)}{prefix}-", part.body_html)
     return (f'<article class="cv-article cv-level-{level}" lang="{part.lang}" id="{prefix}" '
             f'data-running="{esc(running)}">'
             f'<div class="cv-running">{esc(running)}</div>'

@@ -125,6 +125,74 @@ def _file_digest(path: Path, memo: dict[Path, str]) -> str:
     return memo[path]
 
 
+def render_part(cat: _catalog.Catalog, pub: _catalog.Publication, lang: str, text: str, settings: SiteSettings,
+                memo: dict[Path, str], *, edition: str = "PDF") -> tuple[str, str, list[Problem], str]:
+    """One article in one language as the site renders it, for an edition:
+    ``(body, header, problems, digest)``.  ``problems`` are its images that
+    are missing or outside the publication's folder (codes
+    ``<edition>-image-missing``/``<edition>-url-refused``); ``digest`` hashes
+    the Markdown and those images.  ``header`` is the ``<h1>`` and byline when
+    the body has no ``<h1>`` of its own.  Shared by the PDF and EPUB runners."""
+    ver = pub.versions[lang]
+    code = edition.lower()
+    body = render.finish_html(render_markdown(text, settings, ver.src_uri, lang), lang)
+    probs = []
+    h = hashlib.sha256(text.encode())
+    folder = (settings.docs_dir / Path(ver.src_uri).parent).resolve()
+    for src in assemble.image_sources(body):
+        path = (settings.docs_dir / Path(ver.src_uri).parent / src).resolve()
+        h.update(_file_digest(path, memo).encode())
+        if not _within(path, folder):
+            probs.append(Problem(settings.source_path(ver.src_uri), _line_of(text, src), f"{code}-url-refused",
+                                 f"image {src!r} is outside the publication's folder; only its own "
+                                 f"files go into a{'n' if edition[0] in 'AEIOU' else ''} {edition}", "error"))
+        elif not path.is_file():
+            probs.append(Problem(settings.source_path(ver.src_uri), _line_of(text, src),
+                                 f"{code}-image-missing", f"image {src!r} not found (looked for "
+                                 f"{textio.display_path(path)})", "error"))
+    header = render.page_header(ver.meta, lang, issue_title=cat.issue_title(pub.issue or "", lang)) \
+        if "<h1" not in body else ""
+    return body, header, probs, h.hexdigest()
+
+
+@dataclass
+class IssueEdition:
+    """One CityVoices issue in one language, as its PDF and EPUB hold it."""
+
+    issue: str
+    lang: str
+    keys: list[tuple[_catalog.Publication, str]]  # (article, language used), in print order
+    title: str  # the issue's display title (catalog.issue_title)
+    date_text: str  # the month of its newest article
+    online_url: str
+
+
+def issue_editions(cat: _catalog.Catalog, settings: SiteSettings, *,
+                   only: Callable[[str], bool] | None = None) -> list[IssueEdition]:
+    """Every issue in every language: its articles by date then key; an
+    article missing in a language is taken in its own language."""
+    out = []
+    for issue, members in cat.issues():
+        if issue == "?":
+            continue
+        if only and not any(only(v.src_uri) for p in members for v in p.versions.values()):
+            continue
+        members = sorted(members, key=lambda p: (p.date, p.key))
+        newest = max(p.date for p in members)
+        for lang in i18n.LANGS:
+            keys = [(pub, lang if lang in pub.versions else pub.primary.lang) for pub in members]
+            out.append(IssueEdition(
+                issue, lang, keys, _catalog.issue_title(members, lang),
+                i18n.format_month(newest, lang) if newest.year > 1 else "",
+                (settings.site_url.rstrip("/") + "/" + urls.lang_root(lang) + members[0].section + "/")
+                if settings.site_url else ""))
+    return out
+
+
+def online_url(settings: SiteSettings, pub: _catalog.Publication, lang: str) -> str:
+    return settings.site_url.rstrip("/") + "/" + pub.url(lang) if settings.site_url else ""
+
+
 def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
          only: Callable[[str], bool] | None = None) -> tuple[list[Job], list[Problem]]:
     """All PDFs of the site as jobs (pure but for reading images to hash them).
@@ -145,33 +213,15 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
         key = (pub.key, lang)
         if key not in parts:
             ver = pub.versions[lang]
-            text = texts[ver.src_uri]
-            body = render.finish_html(render_markdown(text, settings, ver.src_uri, lang), lang)
-            probs = []
-            h = hashlib.sha256(text.encode())
-            for src in assemble.image_sources(body):
-                path = (settings.docs_dir / Path(ver.src_uri).parent / src).resolve()
-                h.update(_file_digest(path, memo).encode())
-                folder = (settings.docs_dir / Path(ver.src_uri).parent).resolve()
-                if not _within(path, folder):
-                    probs.append(Problem(settings.source_path(ver.src_uri), _line_of(text, src), "pdf-url-refused",
-                                         f"image {src!r} is outside the publication's folder; only its own "
-                                         "files go into a PDF", "error"))
-                elif not path.is_file():
-                    probs.append(Problem(settings.source_path(ver.src_uri), _line_of(text, src),
-                                         "pdf-image-missing", f"image {src!r} not found (looked for "
-                                         f"{textio.display_path(path)})", "error"))
-            header = render.page_header(ver.meta, lang, issue_title=cat.issue_title(pub.issue or "", lang)) \
-                if "<h1" not in body else ""
+            body, header, probs, digest = render_part(cat, pub, lang, texts[ver.src_uri], settings, memo)
             prepared = assemble.prepare_body(body, src_uri=ver.src_uri, docs_dir=str(settings.docs_dir),
                                              prefix="b", site_url=settings.site_url)
             parts[key] = assemble.Part(pub.key, lang, ver.src_uri, ver.meta, header, prepared)
             part_problems[key] = probs
-            part_hash[key] = h.hexdigest()
+            part_hash[key] = digest
         return parts[key]
 
-    def online(pub: _catalog.Publication, lang: str) -> str:
-        return settings.site_url.rstrip("/") + "/" + pub.url(lang) if settings.site_url else ""
+    online = lambda pub, lang: online_url(settings, pub, lang)  # noqa: E731
 
     def make_job(name: str, kind: str, doc: assemble.Document, keys: list[tuple[str, str]]) -> Job:
         html = assemble.document_html(doc, css)
@@ -200,26 +250,11 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
                                               online_url=online(pub, i18n.DEFAULT_LANG))
             jobs.append(make_job(assemble.pdf_name(pub.key, "bilingual"), "bilingual", doc,
                                  [(pub.key, lang) for lang in langs]))
-    for issue, members in cat.issues():
-        if issue == "?":
-            continue
-        if only and not any(only(v.src_uri) for p in members for v in p.versions.values()):
-            continue
-        members = sorted(members, key=lambda p: (p.date, p.key))
-        for lang in i18n.LANGS:
-            keys = []
-            for pub in members:
-                use = lang if lang in pub.versions else pub.primary.lang
-                get_part(pub, use)
-                keys.append((pub.key, use))
-            title = _catalog.issue_title(members, lang)
-            newest = max(p.date for p in members)
-            doc = assemble.issue_document(
-                issue, lang, [parts[k] for k in keys], issue_title=title,
-                date_text=i18n.format_month(newest, lang) if newest.year > 1 else "",
-                online_url=(settings.site_url.rstrip("/") + "/" + urls.lang_root(lang) + members[0].section + "/")
-                if settings.site_url else "")
-            jobs.append(make_job(assemble.issue_pdf_name(issue, lang), "issue", doc, keys))
+    for ed in issue_editions(cat, settings, only=only):
+        doc = assemble.issue_document(ed.issue, ed.lang, [get_part(pub, use) for pub, use in ed.keys],
+                                      issue_title=ed.title, date_text=ed.date_text, online_url=ed.online_url)
+        jobs.append(make_job(assemble.issue_pdf_name(ed.issue, ed.lang), "issue", doc,
+                             [(pub.key, use) for pub, use in ed.keys]))
     return jobs, problems
 
 
@@ -343,6 +378,50 @@ class Result:
         return EXIT_FINDINGS if self.problems else EXIT_CLEAN
 
 
+def _import_weasyprint() -> None:
+    import weasyprint  # noqa: F401 - imported once here, inherited by the forked workers
+
+
+def run_pool(work: Callable[[dict[str, Any]], dict[str, Any]], payloads: list[dict[str, Any]], *,
+             workers: int | None = None, progress: bool = False, desc: str = "", unit: str = "file",
+             count: Callable[[dict[str, Any]], int] = lambda result: 1,
+             before_fork: Callable[[], None] | None = None) -> list[dict[str, Any]]:
+    """``[work(p) for p in payloads]`` in worker processes (forked, so they
+    inherit what the caller prepared), in the order they finish, with a
+    progress bar (``count(result)`` steps per result).  One payload runs in
+    this process.  Shared by the PDF and EPUB runners."""
+    nworkers = max(1, min(workers or (os.cpu_count() or 1), len(payloads) or 1))
+    results: list[dict[str, Any]] = []
+    bar = None
+    if payloads and progress:
+        from tqdm import tqdm
+        bar = tqdm(total=sum(p.get("steps", 1) for p in payloads), file=sys.stderr, unit=unit, desc=desc,
+                   leave=False)
+    if len(payloads) <= 1:  # one job: no process to start
+        for payload in payloads:
+            results.append(work(payload))
+            if bar:
+                bar.update(count(results[-1]))
+    else:
+        if before_fork:
+            before_fork()
+        ctx = multiprocessing.get_context("fork")
+        # Worker processes even for one job stream: the caller's memory stays
+        # small, and a fresh pool every BATCH jobs per worker bounds each
+        # worker's (WeasyPrint's caches grow with every document it lays out).
+        step = BATCH * nworkers
+        for start in range(0, len(payloads), step):
+            with cf.ProcessPoolExecutor(max_workers=nworkers, mp_context=ctx) as pool:
+                futures = [pool.submit(work, p) for p in payloads[start:start + step]]
+                for fut in cf.as_completed(futures):
+                    results.append(fut.result())
+                    if bar:
+                        bar.update(count(results[-1]))
+    if bar:
+        bar.close()
+    return results
+
+
 def _classify(message: str) -> tuple[str, str]:
     low = message.lower()
     if "failed to load image" in low or "failed to load" in low:
@@ -352,18 +431,19 @@ def _classify(message: str) -> tuple[str, str]:
     return "warning", "pdf-weasyprint"
 
 
-def _manifest_path(cache_dir: Path) -> Path:
+def manifest_path(cache_dir: Path) -> Path:
     return cache_dir / "manifest.json"
 
 
-def _read_manifest(cache_dir: Path) -> dict[str, dict[str, Any]]:
+def read_manifest(cache_dir: Path) -> dict[str, dict[str, Any]]:
     try:
-        return json.loads(_manifest_path(cache_dir).read_text(encoding="utf-8"))
+        return json.loads(manifest_path(cache_dir).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 
 
-def _install(src: Path, dest: Path) -> None:
+def install(src: Path, dest: Path) -> None:
+    """Copy a cached file to ``dest`` atomically (untouched when it is the same already)."""
     data = src.read_bytes()
     if dest.is_file() and dest.stat().st_size == len(data) and dest.read_bytes() == data:
         return
@@ -390,7 +470,7 @@ def build_pdfs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: 
         result.failed.extend(sorted({j.name for j in jobs}))
         return result
     lacking = missing_fonts(fonts)
-    manifest = _read_manifest(cache)
+    manifest = read_manifest(cache)
     todo: list[Job] = []
     for job in jobs:
         blocking = [p for p in job.problems if p.severity == "error"]
@@ -407,46 +487,20 @@ def build_pdfs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: 
             continue
         cached = cache / f"{job.digest}.pdf"
         if cached.is_file():
-            _install(cached, out / job.name)
+            install(cached, out / job.name)
             result.cached.append(job.name)
             result.pages[job.name] = int(manifest.get(job.name, {}).get("pages", 0))
         else:
             todo.append(job)
     show = progress if progress is not None else sys.stderr.isatty()
-    nworkers = max(1, min(workers or (os.cpu_count() or 1), len(todo) or 1))
     # longest first (issues, bilingual editions), so no worker is left with a
     # long job at the end while the others idle
     todo.sort(key=lambda j: len(j.html), reverse=True)
     payloads = [{"name": j.name, "html": j.html, "cache": str(cache / f"{j.digest}.pdf"), "allowed": j.folders}
                 for j in todo]
     by_name = {j.name: j for j in todo}
-    results: list[dict[str, Any]] = []
-    bar = None
-    if todo and show:
-        from tqdm import tqdm
-        bar = tqdm(total=len(todo), file=sys.stderr, unit="pdf", desc="PDF", leave=False)
-    if len(payloads) <= 1:  # one PDF: no process to start
-        for payload in payloads:
-            results.append(_work(payload))
-            if bar:
-                bar.update(1)
-    else:
-        import weasyprint  # noqa: F401 - imported once here, inherited by the forked workers
-
-        ctx = multiprocessing.get_context("fork")
-        # Worker processes even for one job stream: the caller's memory stays
-        # small, and a fresh pool every BATCH jobs per worker bounds each
-        # worker's (WeasyPrint's caches grow with every document it lays out).
-        step = BATCH * nworkers
-        for start in range(0, len(payloads), step):
-            with cf.ProcessPoolExecutor(max_workers=nworkers, mp_context=ctx) as pool:
-                futures = [pool.submit(_work, p) for p in payloads[start:start + step]]
-                for fut in cf.as_completed(futures):
-                    results.append(fut.result())
-                    if bar:
-                        bar.update(1)
-    if bar:
-        bar.close()
+    results = run_pool(_work, payloads, workers=workers, progress=show, desc="PDF", unit="pdf",
+                       before_fork=_import_weasyprint)
     for res in sorted(results, key=lambda r: r["name"]):
         job = by_name[res["name"]]
         result.seconds[job.name] = res["seconds"]
@@ -475,7 +529,7 @@ def build_pdfs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: 
             result.failed.append(job.name)
             (cache / f"{job.digest}.pdf").unlink(missing_ok=True)
             continue
-        _install(cache / f"{job.digest}.pdf", out / job.name)
+        install(cache / f"{job.digest}.pdf", out / job.name)
         manifest[job.name] = {"digest": job.digest, "pages": res["pages"]}
         result.made.append(job.name)
         result.pages[job.name] = res["pages"]
@@ -483,14 +537,14 @@ def build_pdfs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: 
         dest = out / name
         good = manifest.get(name, {}).get("digest")
         if not dest.exists() and good and (cache / f"{good}.pdf").is_file():
-            _install(cache / f"{good}.pdf", dest)
+            install(cache / f"{good}.pdf", dest)
             result.problems.append(Problem(name, 0, "pdf-kept", f"{name}: kept the PDF of an earlier run", "warning"))
     for job in jobs:
         if job.name in result.cached and job.name not in manifest:
             manifest[job.name] = {"digest": job.digest, "pages": 0}
-    textio.atomic_write(_manifest_path(cache), json.dumps(manifest, indent=1, sort_keys=True).encode())
+    textio.atomic_write(manifest_path(cache), json.dumps(manifest, indent=1, sort_keys=True).encode())
     if only is None:
-        _prune(cache, {j.digest for j in jobs} | {m.get("digest") for m in manifest.values()})
+        prune(cache, {j.digest for j in jobs} | {m.get("digest") for m in manifest.values()}, ".pdf")
     return result
 
 
@@ -498,9 +552,10 @@ def build_pdfs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: 
 PRUNE_DAYS = 14
 
 
-def _prune(cache: Path, keep: set[str]) -> None:
+def prune(cache: Path, keep: set[str], suffix: str) -> None:
+    """Delete cached ``*<suffix>`` files older than :data:`PRUNE_DAYS` that no current output uses."""
     limit = time.time() - PRUNE_DAYS * 86400
-    for path in cache.glob("*.pdf"):
+    for path in cache.glob(f"*{suffix}"):
         if path.stem not in keep and path.stat().st_mtime < limit:
             path.unlink(missing_ok=True)
 
