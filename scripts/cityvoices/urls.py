@@ -5,8 +5,8 @@
   (:func:`cityvoices.catalog.publication_key`);
 * links between pages are relative (:func:`relative_url`), so the site works
   under any base URL and from ``file://``;
-* downloads: ``pdf/<name>`` (:func:`pdf_name`, :func:`issue_pdf_name`), later
-  ``epub/<name>`` (:func:`epub_name`).  Names come from the publication's
+* downloads: ``pdf/<name>`` (:func:`pdf_name`, :func:`issue_pdf_name`) and
+  ``epub/<name>`` (:func:`epub_name`, :func:`issue_epub_name`).  Names come from the publication's
   full path and keep Hangul (NFC), so ``newsletters/2013-12/서울소식`` and
   ``…/부산소식`` never share a file; :func:`name_collisions` finds the
   names that still coincide (``a/b-c`` and ``a-b/c``) so that a run can
@@ -115,12 +115,18 @@ def epub_name(key: str, lang: str) -> str:
     return f"{_stem(key)}.{lang}.epub"
 
 
+def issue_epub_name(issue: str, lang: str) -> str:
+    """The whole-issue EPUB of CityVoices issue ``issue`` (same stem as its PDF)."""
+    return f"cityvoices-{_name_part(issue) or 'issue'}.{lang}.epub"
+
+
 def pdf_path(name: str) -> str:
     """Site path of a PDF (``pdf/<name>``), the same for every language."""
     return f"{PDF_DIR}/{name}"
 
 
 def epub_path(name: str) -> str:
+    """Site path of an EPUB (``epub/<name>``)."""
     return f"{EPUB_DIR}/{name}"
 
 

@@ -1,0 +1,402 @@
+"""The thin I/O shell around :mod:`cityvoices.epub.package`: plan the EPUBs,
+render their articles and package them in worker processes, cache them by
+content hash, write them atomically.
+
+One entry point, :func:`build_epubs`, is shared by ``cityvoices epub`` and
+by the site build (``cityvoices.integrations.pdf``).
+
+What is made: one EPUB per publication per language
+(:func:`cityvoices.urls.epub_name`) and one per CityVoices issue per
+language (:func:`cityvoices.urls.issue_epub_name`: cover, the issue's
+contents as the navigation document, its articles in the order of the
+issue PDF, :func:`cityvoices.pdf.runner.issue_editions`).
+
+Cost model (as the PDFs'): the plan only reads and hashes, without
+rendering any Markdown.  An EPUB's key hashes this code, the site's
+Markdown configuration, the Markdown of its articles, every other file in
+their publication folders (all an EPUB may hold: containment) and the
+catalogue values that reach it (issue titles, URLs).  When the key is in
+``.cache/epub`` the file is copied from there; otherwise its articles are
+rendered (phase 1: Markdown -> print HTML -> XHTML, once per article even
+when an issue EPUB holds it too) and the EPUBs packaged (phase 2), both in
+forked worker processes (:func:`cityvoices.pdf.runner.run_pool`).
+
+Bad input is reported as the PDF path reports it (``path:line: error: …
+[epub-image-missing|epub-url-refused|…]``) and that EPUB is not written; a
+failed EPUB keeps its earlier good version.  Output names are checked for
+collisions (:func:`cityvoices.urls.name_collisions`) before anything is
+written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import unquote
+
+from cityvoices import __version__, catalog as _catalog, i18n, textio, urls
+from cityvoices.epub import package
+from cityvoices.pdf import assemble
+from cityvoices.pdf import runner as pdf_runner
+from cityvoices.problems import Problem
+from cityvoices.settings import SiteSettings
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: Bump when the output changes in a way the hashed inputs cannot see.
+FORMAT = "1"
+SUFFIX = ".epub"
+
+Result = pdf_runner.Result
+read_sources = pdf_runner.read_sources
+
+
+def css_text() -> str:
+    return (PACKAGE_DIR / "epub.css").read_text(encoding="utf-8")
+
+
+def code_fingerprint() -> str:
+    """Hash of the code that shapes an EPUB: this package, the print
+    assembly, and every module of ``cityvoices`` they read (normalize,
+    render, syntax …), with the Markdown libraries' versions."""
+    import markdown
+    import pymdownx
+
+    h = hashlib.sha256(f"{__version__}/{FORMAT}/{markdown.__version__}/{pymdownx.__version__}".encode())
+    top = PACKAGE_DIR.parent
+    for path in sorted(PACKAGE_DIR.glob("*")) + sorted(top.glob("*.py")) + \
+            [top / "pdf" / "assemble.py", top / "pdf" / "runner.py"]:
+        if path.is_file():
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def settings_fingerprint(settings: SiteSettings) -> str:
+    """The site settings an EPUB depends on: the Markdown extensions and
+    their options (objects by their qualified names), and the site URL."""
+    def name(obj: Any) -> str:
+        return obj if isinstance(obj, str) else f"{type(obj).__module__}.{type(obj).__qualname__}"
+
+    def default(obj: Any) -> str:
+        return getattr(obj, "__qualname__", None) or name(obj)
+
+    data = {"extensions": [name(e) for e in settings.extensions], "configs": settings.configs,
+            "site_url": settings.site_url}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=default).encode()).hexdigest()
+
+
+def folder_digest(folder: Path, memo: dict[Path, str]) -> str:
+    """Hash of every file an EPUB may read from a publication folder (all
+    but Markdown sources, which are hashed as text): names and contents."""
+    if folder in memo:
+        return memo[folder]
+    h = hashlib.sha256()
+    real = os.path.realpath(folder)
+    for dirpath, dirs, names in os.walk(folder):
+        dirs.sort()
+        for fname in sorted(names):
+            if fname.endswith(".md"):
+                continue
+            path = Path(dirpath) / fname
+            rel = path.relative_to(folder).as_posix()
+            target = os.path.realpath(path)
+            if not pdf_runner._within(target, real):  # never read what lies outside
+                h.update(f"{rel}\0link\0{target}\0".encode())
+                continue
+            try:
+                h.update(f"{rel}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
+            except OSError as exc:
+                h.update(f"{rel}\0unreadable {exc.errno}\0".encode())
+    memo[folder] = h.hexdigest()
+    return memo[folder]
+
+
+# --------------------------------------------------------------------------
+# Planning
+
+@dataclass
+class Job:
+    name: str
+    kind: str  # ko | en | issue
+    keys: list[tuple[str, str]]  # (publication key, language) of its articles, in order
+    digest: str
+    sources: list[str]
+    online_url: str = ""
+    edition: pdf_runner.IssueEdition | None = None
+
+    @property
+    def where(self) -> str:
+        return ", ".join(self.sources)
+
+
+@dataclass
+class Context:
+    """What the worker processes read (inherited through fork)."""
+
+    settings: SiteSettings
+    cat: _catalog.Catalog
+    texts: dict[str, str]
+    pubs: dict[str, _catalog.Publication]
+    parts: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # phase 1 results
+    jobs: dict[str, Job] = field(default_factory=dict)
+    css: str = ""
+    cache: Path = Path(".")
+
+
+_CONTEXT: Context | None = None
+
+
+def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
+         only: Callable[[str], bool] | None = None) -> tuple[list[Job], list[Problem], Context]:
+    """Every EPUB of the site as a job with its content key; reads and
+    hashes only (no Markdown is rendered)."""
+    cat = _catalog.build_catalog(sources, validate=False)
+    texts = dict(sources)
+    base = hashlib.sha256(f"{code_fingerprint()}/{settings_fingerprint(settings)}".encode()).hexdigest()
+    memo: dict[Path, str] = {}
+    problems = [p for p in cat.problems if p.severity == "error"]
+    part_key: dict[tuple[str, str], str] = {}
+
+    def part_digest(pub: _catalog.Publication, lang: str) -> str:
+        if (pub.key, lang) not in part_key:
+            ver = pub.versions[lang]
+            folder = (settings.docs_dir / Path(ver.src_uri).parent).resolve()
+            fields = [ver.src_uri, lang, texts[ver.src_uri], folder_digest(folder, memo),
+                      cat.issue_title(pub.issue or "", lang) or "", pdf_runner.online_url(settings, pub, lang)]
+            part_key[(pub.key, lang)] = hashlib.sha256("\0".join(fields).encode()).hexdigest()
+        return part_key[(pub.key, lang)]
+
+    def job(name: str, kind: str, keys: list[tuple[_catalog.Publication, str]], extra: list[str], **kw: Any) -> Job:
+        h = hashlib.sha256("\0".join([base, name, kind, *extra]).encode())
+        for pub, lang in keys:
+            h.update(part_digest(pub, lang).encode())
+        return Job(name, kind, [(pub.key, lang) for pub, lang in keys], h.hexdigest(),
+                   [settings.source_path(pub.versions[lang].src_uri) for pub, lang in keys], **kw)
+
+    jobs: list[Job] = []
+    for pub in cat.all():
+        if only and not any(only(v.src_uri) for v in pub.versions.values()):
+            continue
+        for lang in (lg for lg in i18n.LANGS if lg in pub.versions):
+            online = pdf_runner.online_url(settings, pub, lang)
+            jobs.append(job(urls.epub_name(pub.key, lang), lang, [(pub, lang)], [online], online_url=online))
+    for ed in pdf_runner.issue_editions(cat, settings, only=only):
+        jobs.append(job(urls.issue_epub_name(ed.issue, ed.lang), "issue", ed.keys,
+                        [ed.issue, ed.lang, ed.title or "", ed.date_text, ed.online_url],
+                        online_url=ed.online_url, edition=ed))
+    pubs = {pub.key: pub for pub in cat.all()}
+    return jobs, problems, Context(settings, cat, texts, pubs)
+
+
+# --------------------------------------------------------------------------
+# Phase 1: one article (runs in worker processes)
+
+def _problem(settings: SiteSettings, src_uri: str, text: str, needle: str, code: str, message: str,
+             severity: str = "error") -> Problem:
+    line = pdf_runner._line_of(text, needle) if needle else 0
+    if not line and needle:
+        line = pdf_runner._line_of(text, unquote(needle))
+    return Problem(settings.source_path(src_uri), line, code, message, severity)
+
+
+def render_article(ctx: Context, key: str, lang: str) -> dict[str, Any]:
+    """One article in one language -> its chapter (XHTML), images and problems."""
+    settings = ctx.settings
+    pub = ctx.pubs[key]
+    ver = pub.versions[lang]
+    text = ctx.texts[ver.src_uri]
+    body, header, problems, _ = pdf_runner.render_part(ctx.cat, pub, lang, text, settings, {}, edition="EPUB")
+    prep = package.prepare_body(body, src_uri=ver.src_uri, site_url=settings.site_url)
+    for url in prep.refused:
+        problems.append(_problem(settings, ver.src_uri, text, url, "epub-url-refused",
+                                 f"{url!r} is outside the publication's folder (or not a local file); only its "
+                                 "own files go into an EPUB"))
+    for what, needle in prep.dropped:
+        problems.append(_problem(settings, ver.src_uri, text, needle, "epub-html-dropped",
+                                 f"{what} has no place in an EPUB and was left out of it", "warning"))
+    folder = os.path.realpath(settings.docs_dir / Path(ver.src_uri).parent)
+    mapping: dict[str, str] = {}
+    images: dict[str, tuple[str, str]] = {}
+    for src in dict.fromkeys(prep.images):
+        path = Path(os.path.realpath(settings.docs_dir / Path(ver.src_uri).parent / unquote(src)))
+        if not pdf_runner._within(path, folder) or not path.is_file():
+            continue  # reported by render_part (missing, or outside the folder)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(_problem(settings, ver.src_uri, text, src, "epub-image-missing",
+                                     f"image {src!r} cannot be read ({exc.strerror or exc}; looked for "
+                                     f"{textio.display_path(path)})"))
+            continue
+        ext = package.sniff(data)
+        if ext is None:
+            problems.append(_problem(settings, ver.src_uri, text, src, "epub-image-type",
+                                     f"image {src!r} is not a PNG, JPEG, GIF or SVG file (every e-reader shows "
+                                     "those; convert it)"))
+            continue
+        if ext == "svg":
+            why = package.svg_problems(data)
+            if why:
+                problems.append(_problem(settings, ver.src_uri, text, src, "epub-svg-refused",
+                                         f"image {src!r} cannot go into an EPUB: {'; '.join(why)}"))
+                continue
+        name = package.image_name(data, ext)
+        mapping[src] = name
+        images[name] = (package.MEDIA_TYPES[ext], str(path))
+    part = assemble.Part(pub.key, lang, ver.src_uri, ver.meta, header, prep.html)
+    xhtml = package.chapter(part, mapping, online_url=pdf_runner.online_url(settings, pub, lang))
+    return {"key": key, "lang": lang, "part": part, "xhtml": xhtml, "images": images, "problems": problems}
+
+
+def _part_work(payload: dict[str, Any]) -> dict[str, Any]:
+    started = time.perf_counter()
+    ctx = _CONTEXT
+    assert ctx is not None
+    try:
+        out = render_article(ctx, payload["key"], payload["lang"])
+    except (Exception, RecursionError) as exc:  # a report, not a crash
+        pub = ctx.pubs[payload["key"]]
+        src = ctx.settings.source_path(pub.versions[payload["lang"]].src_uri)
+        out = {"key": payload["key"], "lang": payload["lang"],
+               "problems": [Problem(src, 0, "epub-failed", f"the article could not be made into an EPUB: "
+                                    f"{type(exc).__name__}: {exc}", "error")]}
+    out["seconds"] = time.perf_counter() - started
+    return out
+
+
+# --------------------------------------------------------------------------
+# Phase 2: one EPUB (runs in worker processes)
+
+def document_of(ctx: Context, job: Job) -> tuple[assemble.Document, list[package.Chapter], str]:
+    """The job's print document (the PDF's), its chapters and identifier."""
+    parts = [ctx.parts[k] for k in job.keys]
+    chapters = [package.Chapter(p["part"], p["xhtml"], p["images"]) for p in parts]
+    if job.edition is None:
+        doc = assemble.single_document(parts[0]["part"], online_url=job.online_url)
+        uid = package.identifier("publication", job.keys[0][0], job.kind)
+    else:
+        ed = job.edition
+        doc = assemble.issue_document(ed.issue, ed.lang, [p["part"] for p in parts], issue_title=ed.title,
+                                      date_text=ed.date_text, online_url=ed.online_url)
+        uid = package.identifier("issue", ed.issue, ed.lang)
+    return doc, chapters, uid
+
+
+def _pack_work(payload: dict[str, Any]) -> dict[str, Any]:
+    started = time.perf_counter()
+    ctx = _CONTEXT
+    assert ctx is not None
+    job = ctx.jobs[payload["name"]]
+    try:
+        doc, chapters, uid = document_of(ctx, job)
+        resources = {}
+        for ch in chapters:
+            for name, (_media, path) in ch.images.items():
+                if name not in resources:
+                    data = Path(path).read_bytes()
+                    if package.image_name(data, name.rsplit(".", 1)[1]) != name:
+                        raise OSError(f"{textio.display_path(path)} changed while the EPUB was made")
+                    resources[name] = data
+        data = package.package(doc, uid, chapters, resources, ctx.css)
+        textio.atomic_write(ctx.cache / f"{job.digest}{SUFFIX}", data)
+    except Exception as exc:  # a report, not a crash
+        return {"name": job.name, "error": f"{type(exc).__name__}: {exc}", "seconds": time.perf_counter() - started}
+    return {"name": job.name, "bytes": len(data), "seconds": time.perf_counter() - started}
+
+
+# --------------------------------------------------------------------------
+# The build
+
+def build_epubs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: str | os.PathLike, *,
+                cache_dir: str | os.PathLike | None = None, workers: int | None = None,
+                progress: bool | None = None, only: Callable[[str], bool] | None = None) -> Result:
+    """Plan, make what changed, install every EPUB into ``out_dir``.
+
+    ``Result.made`` + ``Result.cached`` are the files written into
+    ``out_dir``; a failed EPUB keeps its earlier good version."""
+    global _CONTEXT
+    out = Path(out_dir)
+    cache = Path(cache_dir) if cache_dir else settings.root / ".cache" / "epub"
+    result = Result()
+    jobs, problems, ctx = plan(sources, settings, only=only)
+    result.problems.extend(problems)
+    collisions = urls.name_collisions([(j.name, j.where) for j in jobs])
+    if collisions:  # before anything is written: one name, two publications
+        result.problems.extend(collisions)
+        result.failed.extend(sorted({j.name for j in jobs}))
+        return result
+    cache.mkdir(parents=True, exist_ok=True)
+    manifest = pdf_runner.read_manifest(cache)
+    todo: list[Job] = []
+    for job in jobs:
+        cached = cache / f"{job.digest}{SUFFIX}"
+        if cached.is_file():
+            pdf_runner.install(cached, out / job.name)
+            result.cached.append(job.name)
+            entry = manifest.get(job.name, {})
+            if entry.get("digest") == job.digest:  # the warnings of the run that made it
+                result.problems.extend(Problem(*w) for w in entry.get("warnings", []))
+        else:
+            todo.append(job)
+    show = progress if progress is not None else sys.stderr.isatty()
+    ctx.css = css_text()
+    ctx.cache = cache
+    ctx.jobs = {j.name: j for j in todo}
+    needed = list(dict.fromkeys(k for j in todo for k in j.keys))
+    _CONTEXT = ctx
+    try:
+        # phase 1: the articles, longest first so no worker is left with a long one at the end
+        needed.sort(key=lambda k: len(ctx.texts[ctx.pubs[k[0]].versions[k[1]].src_uri]), reverse=True)
+        for res in pdf_runner.run_pool(_part_work, [{"key": k, "lang": lang} for k, lang in needed],
+                                       workers=workers, progress=show, desc="EPUB articles", unit="article"):
+            ctx.parts[(res["key"], res["lang"])] = res
+        part_problems = {k: ctx.parts[k]["problems"] for k in needed}
+        for k in needed:
+            result.problems.extend(part_problems[k])
+        ready = []
+        for job in todo:
+            if any("part" not in ctx.parts[k] or any(p.severity == "error" for p in part_problems[k])
+                   for k in job.keys):
+                result.failed.append(job.name)
+            else:
+                ready.append(job)
+        # phase 2: the packages (forked after phase 1, so the workers hold its results)
+        ready.sort(key=lambda j: len(j.keys), reverse=True)
+        results = pdf_runner.run_pool(_pack_work, [{"name": j.name} for j in ready], workers=workers,
+                                      progress=show, desc="EPUB", unit="epub")
+    finally:
+        _CONTEXT = None
+    by_name = {j.name: j for j in ready}
+    for res in sorted(results, key=lambda r: r["name"]):
+        job = by_name[res["name"]]
+        result.seconds[job.name] = res["seconds"] + sum(ctx.parts[k].get("seconds", 0) for k in job.keys)
+        if "error" in res:
+            result.failed.append(job.name)
+            result.problems.append(Problem(job.where, 0, "epub-failed",
+                                           f"{job.name}: the EPUB could not be made: {res['error']}", "error"))
+            continue
+        pdf_runner.install(cache / f"{job.digest}{SUFFIX}", out / job.name)
+        warnings = [list(dataclass_tuple(p)) for k in job.keys for p in part_problems[k]]
+        manifest[job.name] = {"digest": job.digest, "warnings": warnings}
+        result.made.append(job.name)
+    for name in result.failed:
+        dest = out / name
+        good = manifest.get(name, {}).get("digest")
+        if not dest.exists() and good and (cache / f"{good}{SUFFIX}").is_file():
+            pdf_runner.install(cache / f"{good}{SUFFIX}", dest)
+            result.problems.append(Problem(name, 0, "epub-kept", f"{name}: kept the EPUB of an earlier run",
+                                           "warning"))
+    textio.atomic_write(pdf_runner.manifest_path(cache), json.dumps(manifest, indent=1, sort_keys=True).encode())
+    if only is None:
+        pdf_runner.prune(cache, {j.digest for j in jobs} | {m.get("digest") for m in manifest.values()}, SUFFIX)
+    return result
+
+
+def dataclass_tuple(p: Problem) -> tuple[str, int, str, str, str]:
+    return (p.path, p.line, p.code, p.message, p.severity)
