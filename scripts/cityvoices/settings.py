@@ -10,12 +10,18 @@ Feature switches live in ``mkdocs.yml`` under ``extra.cityvoices``::
     extra:
       cityvoices:
         pdf: true       # PDF editions and the links to them
+        epub: true      # EPUB editions and the links to them (unset: as pdf)
         search: true    # our per-language search index (false: Material's own)
         offline: true   # `cityvoices build` also writes downloads/cityvoices-offline.zip
 
 :func:`features_from` validates that mapping (a misspelled or mistyped key is
 an error naming ``mkdocs.yml``, its line and the key); a command may override
-single switches for one run (``cityvoices build --no-pdf``).  Pure: no I/O.
+single switches for one run (``cityvoices build --no-pdf``).  A switch in
+:data:`FOLLOWS` that mkdocs.yml leaves unset takes its leader's value, and
+a run that turns the leader off turns it off too unless the run names it:
+``epub`` follows ``pdf`` (the downloadable editions are made together;
+``--no-pdf`` is the quick build, ``--no-epub`` skips only the EPUBs, and
+``epub: false`` keeps PDFs without EPUBs).  Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -31,9 +37,13 @@ from cityvoices.problems import CityVoicesError
 #: ``name: (default, what it switches)``: the whole schema.
 FEATURES: dict[str, tuple[bool, str]] = {
     "pdf": (True, "PDF editions of every publication and issue, and the links to them on the pages"),
+    "epub": (True, "EPUB editions of every publication and issue, and the links to them on the pages (unset: "
+                   "as pdf)"),
     "search": (True, "our per-language search index and worker (false: Material's own combined index)"),
     "offline": (True, "`cityvoices build` also writes the offline copy, downloads/cityvoices-offline.zip"),
 }
+#: ``follower: leader``: a switch that mkdocs.yml leaves unset takes its leader's value.
+FOLLOWS: dict[str, str] = {"epub": "pdf"}
 #: Where the switches live in mkdocs.yml.
 KEY = ("extra", "cityvoices")
 
@@ -80,6 +90,9 @@ def features_from(value: Any, config_path: str = "mkdocs.yml", config_text: str 
                                   f"extra.cityvoices.{name} must be true or false, not {setting!r}",
                                   "config-feature")
         out[name] = setting
+    for follower, leader in FOLLOWS.items():
+        if follower not in value:
+            out[follower] = out[leader]
     return out
 
 
@@ -90,6 +103,10 @@ def with_overrides(features: Mapping[str, bool], overrides: Mapping[str, bool] |
         if name not in FEATURES:
             raise ValueError(f"unknown feature {name!r}; the features are {', '.join(FEATURES)}")
         out[name] = bool(setting)
+    for follower, leader in FOLLOWS.items():
+        if follower in out and leader in (overrides or {}) and follower not in (overrides or {}) \
+                and not overrides[leader]:
+            out[follower] = False
     return out
 
 

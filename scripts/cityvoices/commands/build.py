@@ -283,7 +283,7 @@ def build_site(config_file: str, site_dir: str | None, *, strict: bool = False, 
         stats_out.update(stats)
     if partial or dropped:
         print(Problem(shown_config, 0, "pdf-failed", f"the site was built into {textio.display_path(dest)}, "
-                      f"but PDFs could not be made (listed above); {len(dropped)} link(s) to missing PDFs "
+                      f"but PDFs or EPUBs could not be made (listed above); {len(dropped)} link(s) to missing files "
                       "were left out of the pages", "error").format(), file=sys.stderr)
         return EXIT_ERROR
     if not quiet:

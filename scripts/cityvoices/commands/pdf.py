@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def selection(paths: list[str], docs_dir: Path, sources: list[tuple[str, str]]):
+def selection(paths: list[str], docs_dir: Path, sources: list[tuple[str, str]], code: str = "pdf-path"):
     """``only(src_uri)`` for the PATH arguments; a path outside the docs
     folder, or one that matches no source, is a :class:`CityVoicesError`."""
     wanted = []
@@ -49,7 +49,7 @@ def selection(paths: list[str], docs_dir: Path, sources: list[tuple[str, str]]):
             rel = path.relative_to(docs_dir).as_posix()
         except ValueError:
             raise CityVoicesError(raw, 0, f"not inside the docs folder {textio.display_path(docs_dir)}",
-                                  "pdf-path") from None
+                                  code) from None
         rel = "" if rel == "." else rel
 
         def match(src: str, rel: str = rel) -> bool:
@@ -57,7 +57,7 @@ def selection(paths: list[str], docs_dir: Path, sources: list[tuple[str, str]]):
 
         if not any(match(src) for src, _ in sources):
             raise CityVoicesError(raw, 0, "matches no publication (no index.ko.md or index.en.md at or below it)",
-                                  "pdf-path")
+                                  code)
         wanted.append(match)
     return lambda src: any(m(src) for m in wanted)
 

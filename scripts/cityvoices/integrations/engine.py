@@ -261,7 +261,7 @@ def build_all(config_file: str | os.PathLike, site_dir: str | os.PathLike, *, st
 
 def finish_site(site_dir: str | os.PathLike, failed: bool = True) -> list[str]:
     """After a build whose PDFs did not all come out (``failed``): take the
-    links to missing PDFs out of the built pages; returns the missing PDFs."""
+    links to missing PDFs and EPUBs out of the built pages; returns the missing files."""
     if not failed:
         return []
     from cityvoices.integrations import pdf as _pdf

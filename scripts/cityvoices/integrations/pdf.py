@@ -1,10 +1,14 @@
-"""PDF editions in the site build: links on the pages, PDFs after the build.
+"""PDF and EPUB editions in the site build: links on the pages, the files
+after the build.
 
 ``extra.cityvoices.pdf: false`` in mkdocs.yml (or ``cityvoices build
 --no-pdf`` for one run) skips both: no PDF is made and no page links to one.
-A PDF that cannot be made is reported (``path:line: error: … [code]``) and
-:func:`drop_dead_links` takes the links to it out of the built pages, so a
-page never links to a PDF that does not exist; ``cityvoices build`` then exits 2.
+``extra.cityvoices.epub`` (unset: as ``pdf``; ``--no-epub`` for one run)
+does the same for the EPUBs (:mod:`cityvoices.epub.runner`), whose links sit
+in the same row.  A PDF or EPUB that cannot be made is reported
+(``path:line: error: … [code]``) and :func:`drop_dead_links` takes the links
+to it out of the built pages, so a page never links to a file that does not
+exist; ``cityvoices build`` then exits 2.
 """
 
 from __future__ import annotations
@@ -16,12 +20,13 @@ from typing import Any
 
 from cityvoices import i18n, pubtypes, textio
 from cityvoices.integrations.common import current_lang, enabled, get_catalog, log, log_problem, read_sources
+from cityvoices.epub import runner as epub_runner
 from cityvoices.pdf import assemble, runner
 
-#: PDFs this process could not make (read by the engine after a build).
+#: PDFs and EPUBs this process could not make (read by the engine after a build).
 _failed: list[str] = []
 
-RE_PDF_LINK = re.compile(r' ?<a class="cv-pdf[^"]*" href="(?P<href>[^"]*)"[^>]*>.*?</a>', re.S)
+RE_PDF_LINK = re.compile(r' ?<a class="cv-(?:pdf|epub)[^"]*" href="(?P<href>[^"]*)"[^>]*>.*?</a>', re.S)
 RE_EMPTY_BLOCK = re.compile(r'<p class="cv-downloads[^"]*">\s*</p>')
 
 
@@ -36,7 +41,8 @@ def failed_outputs() -> list[str]:
 def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> str | None:
     # Runs after site.on_page_content has put the <h1> and byline in place, so
     # the links go right under the byline; listing pages get one link per issue.
-    if not enabled(config, "pdf"):
+    pdf, epub = enabled(config, "pdf"), enabled(config, "epub")
+    if not (pdf or epub):
         return None
     lang = current_lang(config)
     cat = get_catalog(config)
@@ -44,12 +50,14 @@ def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> 
         pub = cat.by_src(page.file.src_uri)
         if pub is not None:
             langs = [lg for lg in i18n.LANGS if lg in pub.versions]
-            return assemble.insert_downloads(html, assemble.downloads_html(pub.key, lang, page.url, langs))
+            return assemble.insert_downloads(html, assemble.downloads_html(pub.key, lang, page.url, langs,
+                                                                           pdf=pdf, epub=epub))
     row = pubtypes.get(page.meta.get("listing"))
     if row is not None and row.group_pdf:
         issues = {key for key, _ in cat.issues() if key != "?"}
         return assemble.insert_issue_links(
-            html, lambda key: assemble.issue_link_html(key, lang, page.url) if key in issues else "")
+            html, lambda key: assemble.issue_link_html(key, lang, page.url, pdf=pdf, epub=epub)
+            if key in issues else "")
     return None
 
 
@@ -59,27 +67,31 @@ def on_post_build(config: Any, **_: Any) -> None:
     # made once, in the default language's pass.  A failure is logged as an
     # error (fatal under --strict), never raised: the pages' links to it are
     # taken out afterwards (drop_dead_links).
-    if not enabled(config, "pdf") or current_lang(config) != i18n.DEFAULT_LANG:
+    if current_lang(config) != i18n.DEFAULT_LANG:
         return
     from cityvoices.integrations.engine import settings_from_config
 
-    settings = settings_from_config(config)
-    result = runner.build_pdfs(read_sources(config.docs_dir), settings, Path(config.site_dir) / assemble.PDF_DIR)
-    for problem in dict.fromkeys(result.problems):
-        log_problem(config, problem, prefixed=True)
-    log.info("CityVoices PDF: %d written (%d from cache), %d failed", len(result.made) + len(result.cached),
-             len(result.cached), len(result.failed))
-    _failed.extend(result.failed)
+    for name, build, folder in (("pdf", runner.build_pdfs, assemble.PDF_DIR),
+                                ("epub", epub_runner.build_epubs, assemble.EPUB_DIR)):
+        if not enabled(config, name):
+            continue
+        settings = settings_from_config(config)
+        result = build(read_sources(config.docs_dir), settings, Path(config.site_dir) / folder)
+        for problem in dict.fromkeys(result.problems):
+            log_problem(config, problem, prefixed=True)
+        log.info("CityVoices %s: %d written (%d from cache), %d failed", name.upper(),
+                 len(result.made) + len(result.cached), len(result.cached), len(result.failed))
+        _failed.extend(result.failed)
 
 
 def drop_dead_links(site_dir: str | os.PathLike) -> list[str]:
-    """Take every link to a PDF that does not exist out of the built pages;
-    returns the site paths of the missing PDFs."""
+    """Take every link to a PDF or EPUB that does not exist out of the built
+    pages; returns the site paths of the missing files."""
     site = Path(site_dir)
     missing: set[str] = set()
     for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        if "cv-pdf" not in text:
+        if "cv-pdf" not in text and "cv-epub" not in text:
             continue
 
         def sub(m: re.Match[str]) -> str:

@@ -37,6 +37,7 @@ from cityvoices import frontmatter, i18n, syntax
 # The URL scheme and the output names live in cityvoices.urls; re-exported
 # here for the PDF runner and the integration.
 from cityvoices.urls import PDF_DIR, issue_pdf_name, page_url, pdf_name, pdf_path, relative_url  # noqa: F401
+from cityvoices.urls import EPUB_DIR, epub_name, epub_path, issue_epub_name  # noqa: F401
 from cityvoices.urls import href as url_href
 
 WJ = "\u2060"
@@ -488,29 +489,44 @@ def _date(meta: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------
 # Site links
 
-def downloads_html(key: str, lang: str, page_url_: str, langs: Iterable[str]) -> str:
-    """``<p class="cv-downloads">`` with this page's PDF and the bilingual one."""
+def downloads_html(key: str, lang: str, page_url_: str, langs: Iterable[str], *, pdf: bool = True,
+                   epub: bool = False) -> str:
+    """``<p class="cv-downloads">`` with this page's PDF, the bilingual one
+    and (``epub``) this page's EPUB."""
     esc = _html.escape
     langs = list(langs)
     links = []
     own = lang if lang in langs else (langs[0] if langs else lang)
     labels = i18n.LABELS.get(lang, i18n.LABELS["en"])
-    pdf_label = labels["pdf"] if own == lang else f"PDF ({i18n.LANG_IN[lang][own]})"
-    links.append(f'<a class="cv-pdf" href="{esc(url_href(relative_url(pdf_path(pdf_name(key, own)), page_url_)))}" '
-                 f'type="application/pdf" hreflang="{own}" download>{esc(pdf_label)}</a>')
-    if len(langs) > 1:
+    if pdf:
+        pdf_label = labels["pdf"] if own == lang else f"PDF ({i18n.LANG_IN[lang][own]})"
+        links.append(f'<a class="cv-pdf" href="{esc(url_href(relative_url(pdf_path(pdf_name(key, own)), page_url_)))}" '
+                     f'type="application/pdf" hreflang="{own}" download>{esc(pdf_label)}</a>')
+    if pdf and len(langs) > 1:
         links.append(f'<a class="cv-pdf cv-pdf-bilingual" href="'
                      f'{esc(url_href(relative_url(pdf_path(pdf_name(key, "bilingual")), page_url_)))}" '
                      f'type="application/pdf" download>{esc(labels["pdf_bilingual"])}</a>')
-    return '<p class="cv-downloads">' + " ".join(links) + "</p>"
+    if epub:
+        epub_label = labels["epub"] if own == lang else f"EPUB ({i18n.LANG_IN[lang][own]})"
+        links.append(f'<a class="cv-epub" href="{esc(url_href(relative_url(epub_path(epub_name(key, own)), page_url_)))}" '
+                     f'type="application/epub+zip" hreflang="{own}" download>{esc(epub_label)}</a>')
+    return '<p class="cv-downloads">' + " ".join(links) + "</p>" if links else ""
 
 
-def issue_link_html(issue: str, lang: str, page_url_: str) -> str:
+def issue_link_html(issue: str, lang: str, page_url_: str, *, pdf: bool = True, epub: bool = False) -> str:
+    """``<p class="cv-downloads cv-issue-pdf">`` with the whole issue's PDF and (``epub``) EPUB."""
     esc = _html.escape
     labels = i18n.LABELS.get(lang, i18n.LABELS["en"])
-    href = url_href(relative_url(pdf_path(issue_pdf_name(issue, lang)), page_url_))
-    return (f'<p class="cv-downloads cv-issue-pdf"><a class="cv-pdf" href="{esc(href)}" '
-            f'type="application/pdf" download>{esc(labels["pdf_issue"])}</a></p>')
+    links = []
+    if pdf:
+        href = url_href(relative_url(pdf_path(issue_pdf_name(issue, lang)), page_url_))
+        links.append(f'<a class="cv-pdf" href="{esc(href)}" type="application/pdf" download>'
+                     f'{esc(labels["pdf_issue"])}</a>')
+    if epub:
+        href = url_href(relative_url(epub_path(issue_epub_name(issue, lang)), page_url_))
+        links.append(f'<a class="cv-epub" href="{esc(href)}" type="application/epub+zip" hreflang="{lang}" '
+                     f'download>{esc(labels["epub_issue"])}</a>')
+    return '<p class="cv-downloads cv-issue-pdf">' + " ".join(links) + "</p>" if links else ""
 
 
 BYLINE_RE = re.compile(r'<div class="cv-byline">.*?</div>', re.S)
