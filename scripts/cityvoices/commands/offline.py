@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--dir", default=None,
                    help="also keep the unpacked offline site in this folder (a new or empty folder, or one "
                         "written by this command before)")
-    p.add_argument("--no-pdf", action="store_true", help="leave the PDFs out (extra.cityvoices.pdf: false)")
+    p.add_argument("--no-pdf", action="store_true", help="leave the PDFs and EPUBs out (extra.cityvoices.pdf: false)")
     p.set_defaults(func=run)
 
 

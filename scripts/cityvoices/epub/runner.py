@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import unquote
 
-from cityvoices import __version__, catalog as _catalog, i18n, textio, urls
+from cityvoices import __version__, catalog as _catalog, i18n, syntax, textio, urls
 from cityvoices.epub import package
 from cityvoices.pdf import assemble
 from cityvoices.pdf import runner as pdf_runner
@@ -197,12 +197,22 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
 # --------------------------------------------------------------------------
 # Phase 1: one article (runs in worker processes)
 
+def _line_in_body(text: str, needle: str) -> int:
+    """Line of ``needle`` in the Markdown body (after the front matter, where
+    a title may hold the same text), else anywhere; 0 when absent."""
+    fm = syntax.front_matter_block(text)
+    start = fm.end if fm else 0
+    for hay, offset in ((text[start:], text.count("\n", 0, start)), (text, 0)):
+        for n in dict.fromkeys([needle, unquote(needle)]):
+            line = pdf_runner._line_of(hay, n) if n else 0
+            if line:
+                return line + offset
+    return 0
+
+
 def _problem(settings: SiteSettings, src_uri: str, text: str, needle: str, code: str, message: str,
              severity: str = "error") -> Problem:
-    line = pdf_runner._line_of(text, needle) if needle else 0
-    if not line and needle:
-        line = pdf_runner._line_of(text, unquote(needle))
-    return Problem(settings.source_path(src_uri), line, code, message, severity)
+    return Problem(settings.source_path(src_uri), _line_in_body(text, needle), code, message, severity)
 
 
 def render_article(ctx: Context, key: str, lang: str) -> dict[str, Any]:
