@@ -14,7 +14,8 @@ mode="${1:-build}"
 shift || true
 
 APT_RUNTIME=(fonts-noto-cjk fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig)
-APT_TEST=(chromium poppler-utils)
+# epubcheck (Java): tests read the EPUBs back with it
+APT_TEST=(chromium poppler-utils epubcheck)
 
 apt_install() {
   local missing=()

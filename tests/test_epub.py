@@ -316,7 +316,7 @@ def test_a_hostile_title_and_author_are_text_in_a_valid_epub(tmp_path):
     settings = fixture(tmp_path, body + "\n", title=docs_title)
     ko = tmp_path / "docs" / ART.format(lang="ko")
     ko.write_text(ko.read_text(encoding="utf-8").replace("authors: [Brenna Foster]",
-                                                         f"authors: ['<img src=x onerror=alert(4)> ]]> &amp;']"),
+                                                         "authors: ['<img src=x onerror=alert(4)> ]]> &amp;']"),
                   encoding="utf-8")
     result = build(settings, tmp_path / "out", tmp_path / "cache")
     assert not result.failed, [p.format() for p in result.problems]

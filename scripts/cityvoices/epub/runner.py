@@ -52,8 +52,15 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 FORMAT = "1"
 SUFFIX = ".epub"
 
-Result = pdf_runner.Result
 read_sources = pdf_runner.read_sources
+
+
+@dataclass
+class Result(pdf_runner.Result):
+    """The PDF runner's result, with the wall time of each phase
+    (``plan``, ``articles``, ``packages``, ``install``) for the benchmark."""
+
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 def css_text() -> str:
@@ -334,6 +341,7 @@ def build_epubs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir:
     out = Path(out_dir)
     cache = Path(cache_dir) if cache_dir else settings.root / ".cache" / "epub"
     result = Result()
+    t0 = time.perf_counter()
     jobs, problems, ctx = plan(sources, settings, only=only)
     result.problems.extend(problems)
     collisions = urls.name_collisions([(j.name, j.where) for j in jobs])
@@ -354,6 +362,7 @@ def build_epubs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir:
                 result.problems.extend(Problem(*w) for w in entry.get("warnings", []))
         else:
             todo.append(job)
+    result.phases["plan"] = time.perf_counter() - t0  # with the copies from the cache
     show = progress if progress is not None else sys.stderr.isatty()
     ctx.css = css_text()
     ctx.cache = cache
@@ -362,6 +371,7 @@ def build_epubs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir:
     _CONTEXT = ctx
     try:
         # phase 1: the articles, longest first so no worker is left with a long one at the end
+        t0 = time.perf_counter()
         needed.sort(key=lambda k: len(ctx.texts[ctx.pubs[k[0]].versions[k[1]].src_uri]), reverse=True)
         for res in pdf_runner.run_pool(_part_work, [{"key": k, "lang": lang} for k, lang in needed],
                                        workers=workers, progress=show, desc="EPUB articles", unit="article"):
@@ -376,12 +386,16 @@ def build_epubs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir:
                 result.failed.append(job.name)
             else:
                 ready.append(job)
+        result.phases["articles"] = time.perf_counter() - t0
         # phase 2: the packages (forked after phase 1, so the workers hold its results)
+        t0 = time.perf_counter()
         ready.sort(key=lambda j: len(j.keys), reverse=True)
         results = pdf_runner.run_pool(_pack_work, [{"name": j.name} for j in ready], workers=workers,
                                       progress=show, desc="EPUB", unit="epub")
+        result.phases["packages"] = time.perf_counter() - t0
     finally:
         _CONTEXT = None
+    t0 = time.perf_counter()
     by_name = {j.name: j for j in ready}
     for res in sorted(results, key=lambda r: r["name"]):
         job = by_name[res["name"]]
@@ -405,6 +419,7 @@ def build_epubs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir:
     textio.atomic_write(pdf_runner.manifest_path(cache), json.dumps(manifest, indent=1, sort_keys=True).encode())
     if only is None:
         pdf_runner.prune(cache, {j.digest for j in jobs} | {m.get("digest") for m in manifest.values()}, SUFFIX)
+    result.phases["install"] = time.perf_counter() - t0
     return result
 
 
