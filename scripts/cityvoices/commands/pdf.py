@@ -26,16 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "(the others are still made; a failed PDF never replaces a good one)."
         ),
     )
-    p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="only publications whose Markdown file is at or below PATH (default: all)")
-    p.add_argument("-f", "--config-file", default="mkdocs.yml", help="the site's mkdocs.yml (default: ./mkdocs.yml)")
-    p.add_argument("-o", "--output", default=None,
-                   help="folder for the PDFs (default: <site_dir>/pdf); a new or empty folder, or one "
-                        "cityvoices wrote")
-    p.add_argument("-j", "--jobs", type=int, default=None, help="parallel jobs (default: number of CPUs)")
-    p.add_argument("--cache-dir", default=None, help="cache folder (default: .cache/pdf next to mkdocs.yml)")
-    p.add_argument("--progress", action="store_true", help="show a progress bar even when stderr is not a terminal")
-    p.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+    add_edition_arguments(p, what="PDF", folder="pdf")
     p.set_defaults(func=run)
 
 
@@ -62,26 +53,47 @@ def selection(paths: list[str], docs_dir: Path, sources: list[tuple[str, str]], 
     return lambda src: any(m(src) for m in wanted)
 
 
-def run(args: argparse.Namespace) -> int:
+def add_edition_arguments(p: argparse.ArgumentParser, *, what: str, folder: str) -> None:
+    """The arguments of ``cityvoices pdf`` and ``cityvoices epub``."""
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="only publications whose Markdown file is at or below PATH (default: all)")
+    p.add_argument("-f", "--config-file", default="mkdocs.yml", help="the site's mkdocs.yml (default: ./mkdocs.yml)")
+    p.add_argument("-o", "--output", default=None,
+                   help=f"folder for the {what}s (default: <site_dir>/{folder}); a new or empty folder, or one "
+                        "cityvoices wrote")
+    p.add_argument("-j", "--jobs", type=int, default=None, help="parallel jobs (default: number of CPUs)")
+    p.add_argument("--cache-dir", default=None, help=f"cache folder (default: .cache/{folder} next to mkdocs.yml)")
+    p.add_argument("--progress", action="store_true", help="show a progress bar even when stderr is not a terminal")
+    p.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+
+
+def run_edition(args: argparse.Namespace, build, *, what: str, folder: str, pages: bool = False) -> int:
+    """Check the output folder, build (``build(sources, settings, out, …)``
+    -> Result), print its problems and the count of files written."""
     from cityvoices.integrations import engine
 
     settings = engine.load_site(args.config_file)
-    out = Path(args.output) if args.output else settings.site_dir / "pdf"
+    out = Path(args.output) if args.output else settings.site_dir / folder
     textio.check_output_dir(out, protect=(settings.docs_dir, settings.config_file))
     sources = runner.read_sources(settings)
-    only = selection(args.paths, settings.docs_dir, sources) if args.paths else None
-    result = runner.build_pdfs(sources, settings, out, cache_dir=args.cache_dir, workers=args.jobs,
-                               progress=True if args.progress else None, only=only)
-    textio.mark_output_dir(out)
+    only = selection(args.paths, settings.docs_dir, sources, code=f"{folder}-path") if args.paths else None
+    result = build(sources, settings, out, cache_dir=args.cache_dir, workers=args.jobs,
+                   progress=True if args.progress else None, only=only)
+    if out.is_dir() or not result.failed:
+        textio.mark_output_dir(out)
     for problem in dict.fromkeys(result.problems):
         print(problem.format(), file=sys.stderr)
     for name in result.failed:
         kept = " (the earlier version is kept)" if (out / name).exists() else ""
-        print(Problem(textio.display_path(out / name), 0, "pdf-not-made", f"not made{kept}", "error").format(),
+        print(Problem(textio.display_path(out / name), 0, f"{folder}-not-made", f"not made{kept}", "error").format(),
               file=sys.stderr)
     if not args.quiet:
-        pages = sum(result.pages.values())
+        extra = f"; {sum(result.pages.values())} pages" if pages else ""
         # made + cached: the files written into the folder (names never collide)
-        print(f"{len(result.made)} PDF(s) made, {len(result.cached)} unchanged (cache), "
-              f"{len(result.failed)} failed; {pages} pages in {textio.display_path(out)}")
+        print(f"{len(result.made)} {what}(s) made, {len(result.cached)} unchanged (cache), "
+              f"{len(result.failed)} failed{extra} in {textio.display_path(out)}")
     return result.exit_code
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_edition(args, runner.build_pdfs, what="PDF", folder="pdf", pages=True)
