@@ -3,8 +3,9 @@ the seed article, figures and tables, metadata, language and Korean line
 breaking, byte-identical rebuilds, the cache, bad input (the PDF path's
 messages, no partial file), output names and folders, and the site's links.
 
-EPUBs need no WeasyPrint: only the site build test is marked ``build``, and
-the epubcheck runs (a Java program, ~5 s each) ``slow``."""
+EPUBs need no WeasyPrint: only the site build test is marked ``build``; the
+epubcheck runs (a Java program, ~5 s each) and the command-line runs are
+``slow``."""
 
 from __future__ import annotations
 
@@ -385,6 +386,7 @@ def run_cli(cfg: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, timeout=300)
 
 
+@pytest.mark.slow  # six runs of the command, ~1-2 s each
 def test_cli_counts_the_files_it_wrote_and_guards_its_output_folder(tmp_path):
     settings = fixture(tmp_path, "본문.\n")
     cfg = settings.config_file
