@@ -281,7 +281,7 @@ def test_failed_pdfs_exit_2_and_their_links_are_left_out(tmp_path):
     site = tmp_path / "site"
     for serial in (False, True):
         # not --strict: under --strict the PDF's error fails the whole build
-        proc = build_site(cfg, site, check=False, serial=serial, strict=False, features={"pdf": True})
+        proc = build_site(cfg, site, check=False, serial=serial, strict=False, features={"pdf": True, "epub": False})
         assert proc.returncode == 2, proc.stderr
         assert "docs/cityvoices/2014-1/test/index.ko.md:11: error: image 'images/missing.svg' not found" in proc.stderr
         assert "[pdf-failed]" in proc.stderr

@@ -132,7 +132,7 @@ def test_missing_font_and_unsupported_css_are_reported_with_the_publication(tmp_
 def test_site_build_links_every_pdf_and_writes_them(tmp_path):
     cfg = project(tmp_path)
     site = tmp_path / "site"
-    build_site(cfg, site, features={"pdf": True})
+    build_site(cfg, site, features={"pdf": True, "epub": False})  # EPUB links: tests/test_epub.py
     pdfs = sorted(p.name for p in (site / "pdf").glob("*.pdf"))
     assert len(pdfs) == 6, pdfs
     for page, lang in (("cityvoices/2099-1/good/index.html", "ko"), ("en/cityvoices/2099-1/good/index.html", "en")):
