@@ -367,6 +367,27 @@ def test_the_cache_remakes_only_what_changed_and_keeps_a_good_epub(tmp_path):
     assert (out / urls.epub_name("cityvoices/2014-1/test", "ko")).read_bytes() == good
 
 
+def test_an_unchanged_run_copies_from_the_cache_and_still_sees_a_changed_image(tmp_path):
+    settings = fixture(tmp_path, "본문 <b onclick=\"x()\">굵게</b>.\n\n![그림](images/fig-01.svg)\n")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    every = lambda: runner.build_epubs(runner.read_sources(settings), settings, out, cache_dir=cache,  # noqa: E731
+                                       workers=1, progress=False)
+    first = every()
+    names = sorted(first.made)
+    assert names and not first.failed
+    warning = [p.format() for p in first.problems if p.code == "epub-html-dropped"]
+    second = every()  # the fast path: no catalogue, no Markdown
+    assert not second.made and sorted(second.cached) == names and set(second.phases) == {"plan"}
+    assert [p.format() for p in second.problems if p.code == "epub-html-dropped"] == warning  # still reported
+    (tmp_path / "docs/cityvoices/2014-1/test/images/fig-01.svg").write_text(FIG.replace("FIG", "NEW"))
+    third = every()
+    assert sorted(third.made) == sorted([urls.epub_name("cityvoices/2014-1/test", "ko"),
+                                         urls.epub_name("cityvoices/2014-1/test", "en"),
+                                         urls.issue_epub_name("2014-1", "ko"), urls.issue_epub_name("2014-1", "en")])
+    with zipfile.ZipFile(out / urls.epub_name("cityvoices/2014-1/test", "ko")) as zf:
+        assert any(b"NEW" in zf.read(n) for n in zf.namelist() if n.endswith(".svg"))
+
+
 def test_colliding_names_stop_the_run_before_anything_is_written(tmp_path):
     docs = dict(PAGES)
     docs["newsletters/a/b-c/index.ko.md"] = "---\ntitle: 하나\ntype: newsletter\ndate: 2014-01-01\n---\n\n본문.\n"

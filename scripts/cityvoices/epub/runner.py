@@ -19,7 +19,10 @@ catalogue values that reach it (issue titles, URLs).  When the key is in
 ``.cache/epub`` the file is copied from there; otherwise its articles are
 rendered (phase 1: Markdown -> print HTML -> XHTML, once per article even
 when an issue EPUB holds it too) and the EPUBs packaged (phase 2), both in
-forked worker processes (:func:`cityvoices.pdf.runner.run_pool`).
+forked worker processes (:func:`cityvoices.pdf.runner.run_pool`).  A full
+run also records its plan in the cache's manifest: when the next run's
+sources, code and settings are the same, it skips even the catalogue and
+only re-hashes the publication folders (:func:`cached_plan`).
 
 Bad input is reported as the PDF path reports it (``path:line: error: …
 [epub-image-missing|epub-url-refused|…]``) and that EPUB is not written; a
@@ -33,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import sys
 import time
 from dataclasses import dataclass, field
@@ -98,26 +102,29 @@ def settings_fingerprint(settings: SiteSettings) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=default).encode()).hexdigest()
 
 
-def folder_digest(folder: Path, memo: dict[Path, str]) -> str:
+def folder_digest(folder: str, memo: dict[str, str]) -> str:
     """Hash of every file an EPUB may read from a publication folder (all
-    but Markdown sources, which are hashed as text): names and contents."""
+    but Markdown sources, which are hashed as text): names and contents.
+    A symlink that leaves the folder is hashed by its target's name only:
+    it is never read (the EPUB refuses it)."""
     if folder in memo:
         return memo[folder]
     h = hashlib.sha256()
     real = os.path.realpath(folder)
     for dirpath, dirs, names in os.walk(folder):
         dirs.sort()
+        rel_dir = os.path.relpath(dirpath, folder)
         for fname in sorted(names):
             if fname.endswith(".md"):
                 continue
-            path = Path(dirpath) / fname
-            rel = path.relative_to(folder).as_posix()
-            target = os.path.realpath(path)
-            if not pdf_runner._within(target, real):  # never read what lies outside
-                h.update(f"{rel}\0link\0{target}\0".encode())
+            path = os.path.join(dirpath, fname)
+            rel = fname if rel_dir == "." else f"{rel_dir}/{fname}"
+            if os.path.islink(path) and not pdf_runner._within(os.path.realpath(path), real):
+                h.update(f"{rel}\0link\0{os.path.realpath(path)}\0".encode())
                 continue
             try:
-                h.update(f"{rel}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
+                with open(path, "rb") as fh:
+                    h.update(f"{rel}\0".encode() + hashlib.sha256(fh.read()).digest())
             except OSError as exc:
                 h.update(f"{rel}\0unreadable {exc.errno}\0".encode())
     memo[folder] = h.hexdigest()
@@ -136,6 +143,8 @@ class Job:
     sources: list[str]
     online_url: str = ""
     edition: pdf_runner.IssueEdition | None = None
+    static: str = ""  # the part of ``digest`` the sources and settings determine
+    folders: list[str] = field(default_factory=list)  # publication folders of its articles (in docs)
 
     @property
     def where(self) -> str:
@@ -150,6 +159,7 @@ class Context:
     cat: _catalog.Catalog
     texts: dict[str, str]
     pubs: dict[str, _catalog.Publication]
+    issue_titles: dict[tuple[str, str], str | None]  # (issue, lang) -> catalog.issue_title
     parts: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # phase 1 results
     jobs: dict[str, Job] = field(default_factory=dict)
     css: str = ""
@@ -159,32 +169,50 @@ class Context:
 _CONTEXT: Context | None = None
 
 
+def _base(settings: SiteSettings) -> str:
+    return hashlib.sha256(f"{code_fingerprint()}/{settings_fingerprint(settings)}".encode()).hexdigest()
+
+
+def job_digest(static: str, folders: list[str], docs_dir: Path, memo: dict[str, str]) -> str:
+    """An EPUB's key: what the sources and settings determine (``static``)
+    and the current content of its publication folders (relative to ``docs_dir``)."""
+    h = hashlib.sha256(static.encode())
+    for folder in folders:
+        h.update(folder_digest(os.path.join(docs_dir, folder), memo).encode())
+    return h.hexdigest()
+
+
 def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
          only: Callable[[str], bool] | None = None) -> tuple[list[Job], list[Problem], Context]:
     """Every EPUB of the site as a job with its content key; reads and
     hashes only (no Markdown is rendered)."""
     cat = _catalog.build_catalog(sources, validate=False)
     texts = dict(sources)
-    base = hashlib.sha256(f"{code_fingerprint()}/{settings_fingerprint(settings)}".encode()).hexdigest()
-    memo: dict[Path, str] = {}
+    base = _base(settings)
+    memo: dict[str, str] = {}
     problems = [p for p in cat.problems if p.severity == "error"]
     part_key: dict[tuple[str, str], str] = {}
+    # once per issue (Catalog.issue_title walks every issue on each call)
+    titles = {(issue, lang): _catalog.issue_title(members, lang) for issue, members in cat.issues()
+              for lang in i18n.LANGS}
 
-    def part_digest(pub: _catalog.Publication, lang: str) -> str:
+    def part_static(pub: _catalog.Publication, lang: str) -> str:
         if (pub.key, lang) not in part_key:
             ver = pub.versions[lang]
-            folder = (settings.docs_dir / Path(ver.src_uri).parent).resolve()
-            fields = [ver.src_uri, lang, texts[ver.src_uri], folder_digest(folder, memo),
-                      cat.issue_title(pub.issue or "", lang) or "", pdf_runner.online_url(settings, pub, lang)]
+            fields = [ver.src_uri, lang, texts[ver.src_uri], titles.get((pub.issue or "", lang)) or "",
+                      pdf_runner.online_url(settings, pub, lang)]
             part_key[(pub.key, lang)] = hashlib.sha256("\0".join(fields).encode()).hexdigest()
         return part_key[(pub.key, lang)]
 
     def job(name: str, kind: str, keys: list[tuple[_catalog.Publication, str]], extra: list[str], **kw: Any) -> Job:
         h = hashlib.sha256("\0".join([base, name, kind, *extra]).encode())
         for pub, lang in keys:
-            h.update(part_digest(pub, lang).encode())
-        return Job(name, kind, [(pub.key, lang) for pub, lang in keys], h.hexdigest(),
-                   [settings.source_path(pub.versions[lang].src_uri) for pub, lang in keys], **kw)
+            h.update(part_static(pub, lang).encode())
+        folders = [posixpath.dirname(pub.versions[lang].src_uri) for pub, lang in keys]
+        return Job(name, kind, [(pub.key, lang) for pub, lang in keys],
+                   job_digest(h.hexdigest(), folders, settings.docs_dir, memo),
+                   [settings.source_path(pub.versions[lang].src_uri) for pub, lang in keys],
+                   static=h.hexdigest(), folders=folders, **kw)
 
     jobs: list[Job] = []
     for pub in cat.all():
@@ -198,7 +226,40 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
                         [ed.issue, ed.lang, ed.title or "", ed.date_text, ed.online_url],
                         online_url=ed.online_url, edition=ed))
     pubs = {pub.key: pub for pub in cat.all()}
-    return jobs, problems, Context(settings, cat, texts, pubs)
+    return jobs, problems, Context(settings, cat, texts, pubs, titles)
+
+
+#: The manifest's entry for the last full plan (names end in .epub, so it is never a job's).
+PLAN_ENTRY = "(plan)"
+
+
+def sources_key(sources: list[tuple[str, str]], settings: SiteSettings) -> str:
+    """Hash of everything a full plan is a function of, but the folders' files."""
+    h = hashlib.sha256(_base(settings).encode())
+    for src, text in sources:
+        h.update(f"{src}\0{len(text)}\0".encode())
+        h.update(text.encode())
+    return h.hexdigest()
+
+
+def cached_plan(sources: list[tuple[str, str]], settings: SiteSettings, manifest: dict[str, Any],
+                cache: Path) -> list[tuple[str, str, list[str]]] | None:
+    """The fast path of a run with nothing changed: when the sources, code
+    and settings are those of the last full plan, its jobs with keys
+    recomputed from the folders as they are now: ``[(name, digest,
+    sources)]``, or None unless every one of those EPUBs is in the cache
+    (then :func:`plan` builds the catalogue as usual)."""
+    entry = manifest.get(PLAN_ENTRY) or {}
+    if entry.get("key") != sources_key(sources, settings):
+        return None
+    memo: dict[str, str] = {}
+    out = []
+    for name, static, folders, srcs in entry.get("jobs", []):
+        digest = job_digest(static, folders, settings.docs_dir, memo)
+        if not (cache / f"{digest}{SUFFIX}").is_file():
+            return None
+        out.append((name, digest, srcs))
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -228,7 +289,8 @@ def render_article(ctx: Context, key: str, lang: str) -> dict[str, Any]:
     pub = ctx.pubs[key]
     ver = pub.versions[lang]
     text = ctx.texts[ver.src_uri]
-    body, header, problems, _ = pdf_runner.render_part(ctx.cat, pub, lang, text, settings, {}, edition="EPUB")
+    body, header, problems, _ = pdf_runner.render_part(ctx.cat, pub, lang, text, settings, {}, edition="EPUB",
+                                                       issue_title=ctx.issue_titles.get((pub.issue or "", lang)))
     prep = package.prepare_body(body, src_uri=ver.src_uri, site_url=settings.site_url)
     for url in prep.refused:
         problems.append(_problem(settings, ver.src_uri, text, url, "epub-url-refused",
@@ -342,6 +404,18 @@ def build_epubs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir:
     cache = Path(cache_dir) if cache_dir else settings.root / ".cache" / "epub"
     result = Result()
     t0 = time.perf_counter()
+    manifest = pdf_runner.read_manifest(cache)
+    fast = cached_plan(sources, settings, manifest, cache) if only is None else None
+    if fast is not None:  # nothing changed since the last full plan: copy from the cache
+        for name, digest, _srcs in fast:
+            pdf_runner.install(cache / f"{digest}{SUFFIX}", out / name)
+            result.cached.append(name)
+            entry = manifest.get(name, {})
+            if entry.get("digest") == digest:
+                result.problems.extend(Problem(*w) for w in entry.get("warnings", []))
+        result.problems = list(dict.fromkeys(result.problems))  # one warning per article, not per EPUB
+        result.phases["plan"] = time.perf_counter() - t0
+        return result
     jobs, problems, ctx = plan(sources, settings, only=only)
     result.problems.extend(problems)
     collisions = urls.name_collisions([(j.name, j.where) for j in jobs])
@@ -350,7 +424,6 @@ def build_epubs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir:
         result.failed.extend(sorted({j.name for j in jobs}))
         return result
     cache.mkdir(parents=True, exist_ok=True)
-    manifest = pdf_runner.read_manifest(cache)
     todo: list[Job] = []
     for job in jobs:
         cached = cache / f"{job.digest}{SUFFIX}"
@@ -416,9 +489,15 @@ def build_epubs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir:
             pdf_runner.install(cache / f"{good}{SUFFIX}", dest)
             result.problems.append(Problem(name, 0, "epub-kept", f"{name}: kept the EPUB of an earlier run",
                                            "warning"))
+    if only is None:  # the fast path of the next run (only when this plan is clean)
+        manifest.pop(PLAN_ENTRY, None)
+        if not problems and not result.failed:
+            manifest[PLAN_ENTRY] = {"key": sources_key(sources, settings),
+                                    "jobs": [[j.name, j.static, j.folders, j.sources] for j in jobs]}
     textio.atomic_write(pdf_runner.manifest_path(cache), json.dumps(manifest, indent=1, sort_keys=True).encode())
     if only is None:
         pdf_runner.prune(cache, {j.digest for j in jobs} | {m.get("digest") for m in manifest.values()}, SUFFIX)
+    result.problems = list(dict.fromkeys(result.problems))
     result.phases["install"] = time.perf_counter() - t0
     return result
 

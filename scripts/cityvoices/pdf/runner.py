@@ -126,13 +126,16 @@ def _file_digest(path: Path, memo: dict[Path, str]) -> str:
 
 
 def render_part(cat: _catalog.Catalog, pub: _catalog.Publication, lang: str, text: str, settings: SiteSettings,
-                memo: dict[Path, str], *, edition: str = "PDF") -> tuple[str, str, list[Problem], str]:
+                memo: dict[Path, str], *, edition: str = "PDF",
+                issue_title: str | None = None) -> tuple[str, str, list[Problem], str]:
     """One article in one language as the site renders it, for an edition:
     ``(body, header, problems, digest)``.  ``problems`` are its images that
     are missing or outside the publication's folder (codes
     ``<edition>-image-missing``/``<edition>-url-refused``); ``digest`` hashes
     the Markdown and those images.  ``header`` is the ``<h1>`` and byline when
-    the body has no ``<h1>`` of its own.  Shared by the PDF and EPUB runners."""
+    the body has no ``<h1>`` of its own (``issue_title``: the issue's title
+    when the caller has it already; else the catalogue is asked, which walks
+    every issue).  Shared by the PDF and EPUB runners."""
     ver = pub.versions[lang]
     code = edition.lower()
     body = render.finish_html(render_markdown(text, settings, ver.src_uri, lang), lang)
@@ -150,8 +153,9 @@ def render_part(cat: _catalog.Catalog, pub: _catalog.Publication, lang: str, tex
             probs.append(Problem(settings.source_path(ver.src_uri), _line_of(text, src),
                                  f"{code}-image-missing", f"image {src!r} not found (looked for "
                                  f"{textio.display_path(path)})", "error"))
-    header = render.page_header(ver.meta, lang, issue_title=cat.issue_title(pub.issue or "", lang)) \
-        if "<h1" not in body else ""
+    if issue_title is None:
+        issue_title = cat.issue_title(pub.issue or "", lang)
+    header = render.page_header(ver.meta, lang, issue_title=issue_title) if "<h1" not in body else ""
     return body, header, probs, h.hexdigest()
 
 
