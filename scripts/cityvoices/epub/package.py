@@ -188,7 +188,7 @@ def prepare_body(body_html: str, *, src_uri: str, prefix: str = "b", site_url: s
         src = (img.get("src") or "").strip()
         if not src or urlsplit(src).scheme or src.startswith("//"):  # (an absolute path: runner reports it)
             refused.append(src or "<img> without src")
-            _remove_keep_tail(img)
+            assemble._remove_keep_tail(img)
             continue
         images.append(src)
     for a in root.xpath("//a[@href]"):
@@ -211,10 +211,6 @@ def prepare_body(body_html: str, *, src_uri: str, prefix: str = "b", site_url: s
             else:
                 a.set("href", new)
     return Prepared(assemble._serialize(root), images, list(dict.fromkeys(refused)), list(dict.fromkeys(dropped)))
-
-
-def _remove_keep_tail(el: etree._Element) -> None:
-    assemble._remove_keep_tail(el)
 
 
 # --------------------------------------------------------------------------
