@@ -15,11 +15,13 @@ most 5% of a full run.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
 
 from cityvoices import archive, bench, catalog, urls
+from cityvoices.bench import pdf as pdf_bench
 from cityvoices.epub import runner
 from cityvoices.pdf import runner as pdf_runner
 from cityvoices.problems import EXIT_CLEAN, EXIT_FINDINGS
@@ -56,7 +58,10 @@ def run(args: argparse.Namespace) -> int:
         made = 0
         failed: list[str] = []
         outputs: dict[int, dict[str, bytes]] = {}
+        probes: list[float] = []
         for r in range(args.repeat):
+            if max(workers) > 1:  # what the machine offers right now (2.0: both cores free)
+                probes.append(pdf_bench.core_probe(max(workers)))
             for n in sorted(workers, reverse=bool(r % 2)):
                 out, cache = work / f"out-{n}-{r}", work / f"cache-{n}-{r}"
                 catalog._PARSED.clear()  # as a fresh `cityvoices epub` parses the front matter
@@ -119,6 +124,9 @@ def run(args: argparse.Namespace) -> int:
         rows.append(f"| full run, {n} worker(s) | {full[n]:.2f} s = {full[n] / pubs * 1000:.1f} ms per publication "
                     f"(plan {p['plan']:.2f} s, articles {p['articles']:.2f} s, packages {p['packages']:.2f} s, "
                     f"install {p['install']:.2f} s) | |")
+    if probes:
+        rows.append(f"| CPU-bound probe, 1 → {last} processes, during the runs (2.0 = cores free) | "
+                    f"{sum(probes) / len(probes):.2f}× | |")
     if 1 in full and last != 1:
         rows.append(f"| speed-up 1 → {last} workers | {full[1] / full[last]:.2f}× | |")
     rows += [
@@ -129,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
         f"{'yes' if identical else 'NO'} ({made} files) | yes {'✓' if identical else '✗'} |",
         f"| reference, the seed article (ko): EPUB, whole run for it | {seed_epub:.2f} s | |",
         f"| reference, the seed article (ko): PDF, WeasyPrint render only | {seed_pdf:.2f} s ({pages} pages) | |",
+        f"| load average (1 min) at the end, 2 cores | {os.getloadavg()[0]:.1f} | |",
     ]
     text = "\n".join([
         f"`cityvoices bench epub --publications {pubs} --workers {args.workers}` — "
