@@ -9,9 +9,9 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from cityvoices import catalog as _catalog
-from cityvoices import listing, pubtypes, render, textio
+from cityvoices import listing, pubtypes, render
 from cityvoices.integrations.common import (
-    current_lang, get_catalog, log_problem, new_build, read_sources, set_catalog,
+    current_lang, get_catalog, log_problem, new_build, read_sources, set_catalog, source_problems,
 )
 from cityvoices.problems import CityVoicesError
 
@@ -46,30 +46,21 @@ def on_files(files: Any, config: Any, **_: Any) -> Any:
     # Runs once per language build, before any page is read.  Nothing from
     # outside docs_dir is published: a symlink leading out of it stops the
     # build before MkDocs copies anything (it follows symlinks itself).  Then
-    # every publication's front matter is validated up front so one bad file
-    # fails the build with every problem listed, not just the first page.
-    _, escaping = textio.walk_docs(config.docs_dir)
+    # every publication's front matter is validated up front, so that one
+    # build lists every problem (links out, unreadable files, front matter),
+    # not just the first.
+    sources = read_sources(config.docs_dir)
+    found = source_problems(config.docs_dir)
     report = current_lang(config) == "ko"  # report once, not once per language
-    errors = [p for p in escaping if p.severity == "error"]
-    if report:
-        for p in escaping:
-            if p.severity != "error":
-                log_problem(config, p)
-    if errors:
-        _fail(config, errors, "symlink(s) leading out of the docs folder")
-    try:
-        sources = read_sources(config.docs_dir)
-    except CityVoicesError as exc:
-        _fail(config, [exc.problem], "unreadable source file(s)")
     cat = _catalog.build_catalog(sources)
     set_catalog(cat)
-    errors = [p for p in cat.problems if p.severity == "error"]
+    errors = [p for p in found + cat.problems if p.severity == "error"]
     if report:
-        for p in cat.problems:
+        for p in found + cat.problems:
             if p.severity != "error":
                 log_problem(config, p)
     if errors:
-        _fail(config, errors, "invalid front matter problem(s)")
+        _fail(config, errors, "problem(s) in the sources: nothing was built")
     return files
 
 
