@@ -89,6 +89,7 @@ PUBS: dict[str, dict[str, str | bytes]] = {
     "fm-authors-map": pair("fm-authors-map", article().replace("[Brenna Foster]", "[[Brenna, Foster]]"),
                            article("T", "Body.")),
     "fm-no-opening": pair("fm-no-opening", article().replace("---\n", "", 1), article("T", "Body.")),
+    "fm-icon-path": pair("fm-icon-path", article(extra="icon: ../../../../etc/passwd\n"), article("T", "Body.")),
     "fm-unknown-field": pair("fm-unknown-field", article(extra="photographer: Kim\n"), article("T", "Body.")),
     # characters and encodings
     "nul": pair("nul", article(body="본문\x00입니다."), article("T", "Body.")),
@@ -177,9 +178,11 @@ def xss_pub(case: str) -> dict:
 
 for _case in XSS:
     PUBS[_case] = xss_pub(_case)
-#: A page in the nav with a hostile front matter title: nav, tabs and the
-#: footer print the nav's own title; header, <title> and <h1> escape it.
-PUBS["xss-nav-page"] = {"guide/index.ko.md": "---\ntitle: '<script>alert(9)</script>'\ntype: page\n---\n\n본문.\n",
+#: A page in the nav with a hostile front matter title and status: nav, tabs
+#: and the footer print the nav's own title; header and <title> escape it;
+#: Material's nav prints its status (a class name) on every page, escaped.
+PUBS["xss-nav-page"] = {"guide/index.ko.md": "---\ntitle: '<script>alert(9)</script>'\ntype: page\n"
+                                             "status: '\"><script>alert(11)</script>'\n---\n\n본문.\n",
                         "guide/index.en.md": "---\ntitle: '<img src=x onerror=alert(10)>'\ntype: page\n---\n\nText.\n"}
 
 
@@ -301,6 +304,7 @@ FRONT_MATTER_ERRORS = [
     ("fm-deep", "a list nested 300 deep (YAML)", 7, None, "frontmatter-depth"),
     ("fm-authors-map", "malformed front matter (authors)", 6, None, "frontmatter-field"),
     ("fm-no-opening", "forgotten opening ---", 1, None, "frontmatter-unopened"),
+    ("fm-icon-path", "theme partials: Material's icon include", 7, None, "frontmatter-field"),
     ("nul", "NUL bytes", 9, None, "nul-byte"),
     ("cp949", "undecodable text (CP949)", 2, None, "encoding"),
     ("utf16", "undecodable text (UTF-16)", 1, None, "encoding"),

@@ -320,7 +320,7 @@ def _live(html: str) -> list[str]:
 
 def _payloads(case: Case) -> list[str]:
     if case.id == "build-xss-nav-page":
-        return ["<script>alert(9)</script>", "<img src=x onerror=alert(10)>"]
+        return ["<script>alert(9)</script>", "<img src=x onerror=alert(10)>", "<script>alert(11)</script>"]
     value = T.XSS[case.pubs[0]][1]
     return value if isinstance(value, list) else [value]
 
@@ -346,6 +346,8 @@ def _xss(case: Case, b: Built) -> None:
     for index in b.site.rglob("search_index.json"):
         json.loads(index.read_text(encoding="utf-8"))
     if case.id == "build-xss-nav-page":
+        for page in (b.site / "index.html", b.site / "guide" / "index.html"):  # the nav prints the status
+            assert 'md-status--&quot;&gt;&lt;script&gt;alert(11)' in page.read_text(encoding="utf-8"), page
         for lang, title in (("ko", payloads[0]), ("en", payloads[1])):
             doc = _page(b, "guide", lang)
             assert doc.title.get_text() == f"{title} - CityVoices"  # escaped once, shown as text

@@ -39,7 +39,7 @@ MAX_DEPTH = 8
 
 @dataclass(frozen=True)
 class Field:
-    kind: str  # text | id | date | people | translators | words | bool | lang | type | mapping | list
+    kind: str  # text | id | date | people | translators | words | bool | lang | type | mapping | list | icon
     description: str
     #: shown in the "known fields" hint and the guide (Material's own keys are not)
     listed: bool = True
@@ -68,7 +68,11 @@ FIELDS: dict[str, Field] = {
     "search": Field("mapping", "Material: search settings", listed=False),
     "template": Field("text", "MkDocs template override", listed=False),
     "status": Field("text", "Material: page status", listed=False),
+    # Material includes ".icons/<icon>.svg": a name, never a path out of the theme
+    "icon": Field("icon", "Material: the page's icon in the navigation, e.g. material/book-open", listed=False),
 }
+#: A Material icon name (``material/book-open``, ``fontawesome/solid/city``).
+ICON_RE = re.compile(r"^[a-z0-9][a-z0-9-]*(?:/[a-z0-9][a-z0-9-]*)+$")
 #: Required for every publication (types add their own: pubtypes.PubType.required).
 REQUIRED = ("title", "type", "date", "authors")
 PERSON_KEYS = {"people": ("name", "affiliation"), "translators": ("name", "direction", "affiliation")}
@@ -344,6 +348,10 @@ def _type_error(key: str, value: Any, kind: str) -> str | None:
         return "must be a list of words, such as [CITYNET, Seoul]"
     if kind == "list":
         return None if isinstance(value, list) and all(isinstance(t, str) for t in value) else "must be a list of words"
+    if kind == "icon":
+        if isinstance(value, str) and ICON_RE.match(value):
+            return None
+        return f"must be an icon name such as material/book-open, not {_describe(value)}"
     if kind == "mapping":
         return None if isinstance(value, dict) else f"must be a mapping (key: value), not {_describe(value)}"
     if kind in PERSON_KEYS:

@@ -65,6 +65,10 @@ def on_files(files: Any, config: Any, **_: Any) -> Any:
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any, **_: Any) -> str:
+    # MkDocs reads every page before it renders any template, and Material's
+    # nav prints other pages' meta: escape the raw-printed keys here, not in
+    # on_page_context (by then the nav of earlier pages held them raw).
+    escape_raw_meta(page)
     # Listing pages carry `listing: <kind>` in their front matter; the list is
     # generated from the catalogue and appended, never maintained by hand.
     kind = page.meta.get("listing")
@@ -90,15 +94,19 @@ def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> 
 
 
 #: Front matter keys that Material's partials print raw (they expect HTML
-#: from a git-revision or typeset plugin, which this site does not use).
-RAW_META = ("revision_date", "git_revision_date_localized", "git_creation_date_localized", "subtitle")
+#: from a git-revision or typeset plugin, which this site does not use; the
+#: nav prints every nav page's subtitle and status, on every page).
+RAW_META = ("revision_date", "git_revision_date_localized", "git_creation_date_localized", "subtitle", "status")
 
 
-def on_page_context(context: Any, page: Any, config: Any, **_: Any) -> Any:
-    # Before the template renders: a front matter value is text, so the few
-    # keys Material prints without escaping are escaped here (title,
-    # description and author are escaped by overrides/main.html and partials).
+def escape_raw_meta(page: Any) -> None:
+    """A front matter value is text: the few keys Material prints without
+    escaping are escaped once, as soon as the page's meta is read (title,
+    description and author are escaped by overrides/main.html and partials)."""
+    if getattr(page, "_cv_escaped_meta", None) is page.meta:
+        return  # this reading of the source is escaped already
     for key in RAW_META:
-        if key in page.meta and page.meta[key] is not None:
-            page.meta[key] = html.escape(str(page.meta[key]))
-    return context
+        value = page.meta.get(key)
+        if value is not None:
+            page.meta[key] = html.escape(str(value))
+    page._cv_escaped_meta = page.meta
