@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from cityvoices import langsplit, parallel, scaffold
+from cityvoices import langsplit, parallel, scaffold, syntax
 from cityvoices.importers.layouts import Split, split
 from cityvoices.importers.model import Document, SourceError
 from cityvoices.normalize import normalize_text
@@ -109,8 +109,8 @@ def _front_matter(title: str | None, ptype: str, date: _dt.date, authors: list[s
 def _count(text: str) -> dict[str, int]:
     body = text.split("\n---\n", 1)[-1]
     return {"paragraphs": len([c for c in re.split(r"\n\s*\n", body) if c.strip() and not c.startswith(("[^", "///", "!["))]),
-            "notes": len(re.findall(r"^\[\^[^\]]+\]:", body, re.M)),
-            "figures": len(re.findall(r"^!\[", body, re.M)),
+            "notes": sum(1 for ln in body.split("\n") if syntax.FN_DEF_RE.match(ln)),
+            "figures": sum(1 for ln in body.split("\n") if syntax.IMAGE_LINE_RE.match(ln)),
             "tables": body.count("/// table-caption") + len(re.findall(r"^<table>", body, re.M))}
 
 
