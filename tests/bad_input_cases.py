@@ -122,6 +122,7 @@ PUBS: dict[str, dict[str, str | bytes]] = {
     "upper-suffix": {f"{ISSUE}/upper-suffix/index.ko.md": article(),
                      f"{ISSUE}/upper-suffix/index.EN.md": article("T", "Body.")},
     "unreadable": pair("unreadable", article()),  # + SETUP: index.en.md is a dangling link
+    "fifo": pair("fifo", article()),  # + SETUP: index.en.md is a named pipe (reading it would block)
     "symlink-image": pair("symlink-image", article(), article("T", "Body.")),  # + SETUP
     "symlink-folder": {},  # SETUP: a folder linked in from outside docs/
     "symlink-md": pair("symlink-md", article(body=RAW_NOTE)),  # + SETUP: index.en.md -> ../raw-note copy
@@ -213,7 +214,12 @@ def _outside_images(root: Path, outside: Path) -> None:
     (root / "outside.png").write_bytes(PNG)
 
 
+def _fifo(root: Path, outside: Path) -> None:
+    os.mkfifo(root / "docs" / ISSUE / "fifo" / "index.en.md")
+
+
 SETUP: dict[str, Callable[[Path, Path], None]] = {
+    "fifo": _fifo,
     "unreadable": _dangling, "symlink-image": _symlink_image, "symlink-folder": _symlink_folder,
     "symlink-md": _symlink_md, "image-dotdot": _outside_images,
 }
@@ -354,6 +360,8 @@ CHECK: list[Case] = [
     Case("check-unreadable", "an unreadable file in check",
          "the English file is a dangling link: an error of that publication (exit 2), the others still checked",
          2, (E(src("unreadable", "en"), 0, "io"),), ("unreadable", "bom-crlf")),
+    Case("check-fifo", "an unreadable file in check", "a named pipe called index.en.md is never opened (it "
+         "would block): an error (exit 2)", 2, (E(src("fifo", "en"), 0, "io"),), ("fifo",)),
     Case("check-symlink-image", "symlink images/x.txt -> /etc/passwd",
          "a link out of the folder checked is an error (the build stops on it): exit 2", 2,
          (E(f"docs/{ISSUE}/symlink-image/images/x.txt", 0, "symlink-outside"),), ("symlink-image",)),
@@ -441,6 +449,9 @@ NORMALIZE: list[Case] = [
     Case("normalize-unreadable", "an unreadable file", "a dangling link in a batch: exit 2, the batch goes on", 2,
          (E(src("unreadable", "en"), 0, "io"),), ("unreadable", "raw-note"), ("normalize", f"docs/{ISSUE}"),
          writes=(src("raw-note"),)),
+    Case("normalize-fifo", "an unreadable file", "a named pipe in a batch: exit 2, never opened, the batch goes on",
+         2, (E(src("fifo", "en"), 0, "io"),), ("fifo", "raw-note"), ("normalize", f"docs/{ISSUE}"),
+         writes=(src("raw-note"),)),
     Case("normalize-nope", "paths in messages", "a path that does not exist: exit 2 naming it", 2,
          (E("docs/nope", 0, "not-found"),), (), ("normalize", "docs/nope")),
 ]
@@ -523,6 +534,9 @@ SCAFFOLD: list[Case] = [
     Case("import-source-missing", "an unreadable file", "the source cannot be read: exit 2 naming it", 2,
          (E("{outside}/nope.docx", 0, "import-read"),), (),
          ("import", "{outside}/nope.docx", "article", "x", "--issue", "2014-1")),
+    Case("import-source-fifo", "an unreadable file", "a named pipe as the source: exit 2 naming it, never opened",
+         2, (E("{outside}/source.txt", 0, "import-read"),), (), IMPORT + ("x", "--issue", "2014-1"),
+         prepare=lambda root, outside: os.mkfifo(outside / "source.txt")),
     Case("import-source-cp949", "undecodable text (CP949)", "a CP949 text source: exit 2 naming file and line", 2,
          (E("{outside}/source.txt", 1, "encoding", "CP949"),), (), IMPORT + ("x", "--issue", "2014-1"),
          prepare=_source("서울 소식입니다.\n\nNews.\n".encode("cp949"))),
@@ -607,6 +621,8 @@ ERRORS: list[Case] = [
       for pub, bullet, ko, en, code in FRONT_MATTER_ERRORS],
     Case("build-unreadable", "an unreadable file in build", "a dangling link: exit 2 naming it, no traceback", 2,
          (E(src("unreadable", "en"), 0, "unreadable"),), ("unreadable",)),
+    Case("build-fifo", "an unreadable file in build", "a named pipe is never opened: exit 2 naming it", 2,
+         (E(src("fifo", "en"), 0, "unreadable"),), ("fifo",)),
     Case("build-symlink-image", "symlink images/x.txt -> /etc/passwd",
          "nothing outside docs/ is published: exit 2 before anything is copied", 2,
          (E(f"docs/{ISSUE}/symlink-image/images/x.txt", 0, "symlink-outside"),), ("symlink-image",)),

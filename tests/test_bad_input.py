@@ -66,6 +66,8 @@ def snapshot(*roots: Path, ignore: tuple[str, ...] = ()) -> dict[str, tuple]:
                     out[rel] = ("link", os.readlink(p))
                 elif stat.S_ISDIR(st.st_mode):
                     out[rel] = ("dir", stat.S_IMODE(st.st_mode))
+                elif not stat.S_ISREG(st.st_mode):  # a pipe: never opened
+                    out[rel] = ("special", st.st_mode)
                 else:
                     out[rel] = ("file", stat.S_IMODE(st.st_mode), hashlib.sha256(p.read_bytes()).hexdigest())
             dirs[:] = [d for d in dirs if not os.path.islink(Path(folder, d))]

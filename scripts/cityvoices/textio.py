@@ -76,8 +76,16 @@ def decode(data: bytes, path: str | os.PathLike = "<text>") -> TextFile:
     return TextFile(text=text, bom=bom, newline=newline)
 
 
+def read_bytes(path: str | os.PathLike) -> bytes:
+    """The bytes of an editor's file.  Only a regular file is read: a pipe or
+    a device named ``x.ko.md`` would block or never end (``OSError``)."""
+    if not stat.S_ISREG(os.stat(path).st_mode):  # before open(): opening a pipe blocks
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    return Path(path).read_bytes()
+
+
 def read_text_file(path: str | os.PathLike) -> TextFile:
-    return decode(Path(path).read_bytes(), path)
+    return decode(read_bytes(path), path)
 
 
 def display_path(path: str | os.PathLike) -> str:

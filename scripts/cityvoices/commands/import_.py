@@ -105,7 +105,7 @@ def _one(job: tuple[list[str], str, dict[str, Any]]) -> importers.Publication | 
     sources = []
     for path in paths:
         try:
-            sources.append((path, Path(path).read_bytes()))
+            sources.append((path, textio.read_bytes(path)))
         except OSError as exc:
             return Problem(path, 0, "import-read", f"cannot read the file: {exc.strerror}", "error")
     return importers.import_publication(sources, opts["type"], slug, opts["date"], issue=opts["issue"],
