@@ -316,6 +316,15 @@ FRONT_MATTER_ERRORS = [
     ("utf16", "undecodable text (UTF-16)", 1, None, "encoding"),
     ("deep-list", "a list nested 300 deep (Markdown)", line_of(_ko("deep-list"), "- level 50"), None, "too-deep"),
 ]
+#: Files the build never reads, and check names: (publication, bullet, why, path, code in the build).
+FILE_ERRORS = [
+    ("fifo", "an unreadable file in build and in check", "a named pipe called index.en.md is never opened",
+     src("fifo", "en"), "unreadable"),
+    ("symlink-image", "symlink images/x.txt -> /etc/passwd", "nothing outside docs/ is read",
+     f"docs/{ISSUE}/symlink-image/images/x.txt", "symlink-outside"),
+    ("symlink-folder", "a symlinked publication folder from outside docs", "never skipped in silence, never "
+     "published unvalidated", f"docs/{ISSUE}/symlink-folder", "symlink-outside"),
+]
 
 # more publications the tables below need
 PUBS["bom-crlf-raw"] = pair("bom-crlf-raw", codecs.BOM_UTF8 + article(body=RAW_NOTE).replace("\n", "\r\n").encode(),
@@ -360,14 +369,9 @@ CHECK: list[Case] = [
     Case("check-unreadable", "an unreadable file in check",
          "the English file is a dangling link: an error of that publication (exit 2), the others still checked",
          2, (E(src("unreadable", "en"), 0, "io"),), ("unreadable", "bom-crlf")),
-    Case("check-fifo", "an unreadable file in check", "a named pipe called index.en.md is never opened (it "
-         "would block): an error (exit 2)", 2, (E(src("fifo", "en"), 0, "io"),), ("fifo",)),
-    Case("check-symlink-image", "symlink images/x.txt -> /etc/passwd",
-         "a link out of the folder checked is an error (the build stops on it): exit 2", 2,
-         (E(f"docs/{ISSUE}/symlink-image/images/x.txt", 0, "symlink-outside"),), ("symlink-image",)),
-    Case("check-symlink-folder", "a symlinked publication folder from outside docs",
-         "never silently skipped: an error naming the link (exit 2)", 2,
-         (E(f"docs/{ISSUE}/symlink-folder", 0, "symlink-outside"),), ("symlink-folder",)),
+    *[Case(f"check-{pub}", bullet, f"{why}: an error in check too (exit 2), the others still checked", 2,
+           (E(path, 0, "io" if code == "unreadable" else code),), (pub,))
+      for pub, bullet, why, path, code in FILE_ERRORS],
     Case("check-unknown-suffix", "index.kr.md", "never published: a warning (exit 1) naming the file", 1,
          (W(f"docs/{ISSUE}/unknown-suffix/index.kr.md", 0, "lang-suffix-unknown"),), ("unknown-suffix",)),
     Case("check-upper-suffix", "other unknown suffixes (index.EN.md)", "a warning (exit 1) naming the file", 1,
@@ -621,14 +625,8 @@ ERRORS: list[Case] = [
       for pub, bullet, ko, en, code in FRONT_MATTER_ERRORS],
     Case("build-unreadable", "an unreadable file in build", "a dangling link: exit 2 naming it, no traceback", 2,
          (E(src("unreadable", "en"), 0, "unreadable"),), ("unreadable",)),
-    Case("build-fifo", "an unreadable file in build", "a named pipe is never opened: exit 2 naming it", 2,
-         (E(src("fifo", "en"), 0, "unreadable"),), ("fifo",)),
-    Case("build-symlink-image", "symlink images/x.txt -> /etc/passwd",
-         "nothing outside docs/ is published: exit 2 before anything is copied", 2,
-         (E(f"docs/{ISSUE}/symlink-image/images/x.txt", 0, "symlink-outside"),), ("symlink-image",)),
-    Case("build-symlink-folder", "a symlinked publication folder from outside docs",
-         "never published unvalidated: exit 2 naming the link", 2,
-         (E(f"docs/{ISSUE}/symlink-folder", 0, "symlink-outside"),), ("symlink-folder",)),
+    *[Case(f"build-{pub}", bullet, f"{why}: the build stops before anything is copied (exit 2)", 2,
+           (E(path, 0, code),), (pub,)) for pub, bullet, why, path, code in FILE_ERRORS],
 ]
 FINDINGS: list[Case] = [
     *[Case(f"build-{pub}", bullet, "a structure finding: a warning at the line (exit 0; --strict: 2)", 0,

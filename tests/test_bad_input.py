@@ -39,7 +39,7 @@ from bs4 import BeautifulSoup
 
 import bad_input_cases as T
 from bad_input_cases import Case
-from helpers import ROOT, build_site, make_fixture_project, mkdocs_env
+from helpers import ROOT, build_site, child_pids, live_payloads, make_fixture_project, mkdocs_env
 
 from cityvoices.cli import main
 from cityvoices.problems import Problem
@@ -309,17 +309,6 @@ def _bom_crlf_rendered(case: Case, b: Built) -> None:
     assert "\ufeff" not in str(page) and "---" not in page.select_one("article").get_text()
 
 
-def _live(html: str) -> list[str]:
-    """Elements and attributes that came from a payload and would run."""
-    soup = BeautifulSoup(html, "lxml")
-    bad = [str(s)[:80] for s in soup.find_all("script") if "alert(" in (s.string or "")]
-    for el in soup.find_all(True):
-        for attr, value in el.attrs.items():
-            if attr.startswith("on") and "alert(" in str(value):
-                bad.append(f"<{el.name} {attr}>")
-    return bad
-
-
 def _payloads(case: Case) -> list[str]:
     if case.id == "build-xss-nav-page":
         return ["<script>alert(9)</script>", "<img src=x onerror=alert(10)>", "<script>alert(11)</script>"]
@@ -332,7 +321,7 @@ def _xss(case: Case, b: Built) -> None:
     pages = [p for p in b.site.rglob("*.html")]
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        assert _live(html) == [], page
+        assert live_payloads(html) == [], page
         for payload in payloads:
             assert payload not in html, (page, payload)
     # the sitemap is XML, the search indexes JSON holding the text as text
@@ -459,11 +448,6 @@ def test_xss_never_runs_in_chromium(case, findings_build, serve, browser):
 
 # -- signals ---------------------------------------------------------------------------------
 
-def _children(pid: int) -> set[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
-    return {int(p) for p in out.split()}
-
-
 def _gone(pid: int) -> bool:
     try:
         return "zombie" in Path(f"/proc/{pid}/status").read_text() or False
@@ -487,11 +471,7 @@ def test_signals(case, tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "cityvoices", "build", "--no-pdf", "--no-offline",
                              "-f", str(cfg), "-d", str(site)], cwd=root, env=mkdocs_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    children: set[int] = set()
-    deadline = time.time() + 60
-    while time.time() < deadline and len(children) < 2:
-        children = _children(proc.pid)
-        time.sleep(0.05)
+    children = child_pids(proc.pid, at_least=2)
     assert children, "no language process started"
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)
