@@ -116,3 +116,31 @@ def make_fixture_project(tmp: Path, docs: dict[str, str | bytes], *, copy_assets
 def tree_digest(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` with its bytes (to prove nothing changed)."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def live_payloads(html: str) -> list[str]:
+    """Elements and attributes of ``html`` that came from a hostile value
+    (one calling ``alert(``) and would run: scripts and ``on*`` handlers."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "lxml")
+    bad = [str(s)[:80] for s in soup.find_all("script") if "alert(" in (s.string or "")]
+    for el in soup.find_all(True):
+        for attr, value in el.attrs.items():
+            if attr.startswith("on") and "alert(" in str(value):
+                bad.append(f"<{el.name} {attr}>")
+    return bad
+
+
+def child_pids(pid: int, *, at_least: int = 1, timeout: float = 60) -> set[int]:
+    """The child processes of ``pid`` once there are ``at_least`` of them
+    (a build's language processes), or those there are at ``timeout``."""
+    import time
+
+    children: set[int] = set()
+    deadline = time.time() + timeout
+    while time.time() < deadline and len(children) < at_least:
+        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+        children = {int(p) for p in out.split()}
+        time.sleep(0.05)
+    return children

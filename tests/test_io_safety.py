@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import ROOT, build_site, make_fixture_project, mkdocs_env, tree_digest
+from helpers import ROOT, build_site, child_pids, make_fixture_project, mkdocs_env, tree_digest
 from test_build_input import ART, GOOD, PAGES
 
 from cityvoices import offline, textio
@@ -256,12 +256,7 @@ def test_sigterm_to_the_parent_stops_the_children_and_cleans_up(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "cityvoices", "build", "--no-pdf", "--no-offline",
                              "-f", str(cfg), "-d", str(site)], cwd=tmp_path, env=mkdocs_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    children: set[int] = set()
-    deadline = time.time() + 60
-    while time.time() < deadline and len(children) < 2:
-        out = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout
-        children = {int(p) for p in out.split()}
-        time.sleep(0.05)
+    children = child_pids(proc.pid, at_least=2)
     assert children, "no language process started"
     proc.send_signal(signal.SIGTERM)
     _out, err = proc.communicate(timeout=60)

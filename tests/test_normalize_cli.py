@@ -63,21 +63,21 @@ def test_check_on_a_clean_file_exits_0(tree, capsys):
     assert capsys.readouterr().out == ""
 
 
-def test_problems_exit_2_with_file_and_line(tmp_path, capsys):
+def test_findings_exit_1_with_file_and_line(tmp_path, capsys):
     f = tmp_path / "p.md"
     f.write_text(AMBIGUOUS, encoding="utf-8")
     before = f.read_bytes()
-    assert main(["normalize", str(f)]) == 2
+    assert main(["normalize", str(f)]) == 1  # a warning: a finding to fix by hand
     err = capsys.readouterr().err
     assert f"{f}:3: warning: " in err and "[footnote-ambiguous]" in err
     assert f.read_bytes() == before
 
 
-def test_problems_win_over_changes_in_check_mode(tmp_path):
+def test_findings_and_changes_in_check_mode_exit_1(tmp_path):
     f = tmp_path / "p.md"
     f.write_text(RAW + "\n" + AMBIGUOUS.replace("3 ", "7 "), encoding="utf-8")
     before = f.read_bytes()
-    assert main(["normalize", "--check", str(f)]) == 2
+    assert main(["normalize", "--check", str(f)]) == 1
     assert f.read_bytes() == before
 
 
@@ -180,7 +180,7 @@ def test_a_symlink_leaving_the_folder_is_refused(tmp_path, capsys):
     (docs / "x.ko.md").symlink_to(outside)
     assert main(["normalize", str(docs)]) == 2
     err = capsys.readouterr().err
-    assert f"{docs / 'x.ko.md'}: error: is a symbolic link to {outside}, outside {docs}; not followed" in err
+    assert f"{docs / 'x.ko.md'}: error: the file is a symlink to {outside}, outside {docs}; it is not followed" in err
     assert outside.read_text(encoding="utf-8") == RAW and (docs / "x.ko.md").is_symlink()
 
 
@@ -195,5 +195,5 @@ def test_a_broken_link_in_a_batch_is_reported(tree, capsys):
 def test_structure_errors_are_findings_of_check_mode(tmp_path, capsys):
     f = tmp_path / "x.en.md"
     f.write_text("Intro.\n\n/// figure-caption\nThe hall\n///\n", encoding="utf-8")
-    assert main(["normalize", "--check", str(f)]) == 2
+    assert main(["normalize", "--check", str(f)]) == 1
     assert f"{f}:3: warning: '/// figure-caption' must come right after an image" in capsys.readouterr().err

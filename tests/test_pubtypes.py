@@ -102,7 +102,7 @@ def test_a_new_type_is_one_row_plus_its_listing_page(tmp_path):
     fresh = _run(["-m", "cityvoices", "check", "docs/briefs/2014-05"], pkg, site)
     assert "[outdated]" in fresh.stdout and "error" not in fresh.stdout  # a new pair waits for --mark-translated
     stock = _run(["-m", "cityvoices", "check", "docs/briefs/2014-03"], ROOT / "scripts", site)
-    assert stock.returncode == 1
+    assert stock.returncode == 2  # an error message: the build would refuse the type
     assert "index.en.md:3: error: front matter field 'type': must be one of article, newsletter, report" in stock.stdout
 
     # the PDF plan: a PDF per language and a bilingual one

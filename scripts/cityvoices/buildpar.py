@@ -29,12 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from cityvoices.notices import SITEMAP_URL_RE
+
 #: Root files written by every language build that must be combined, not picked.
 COMBINED = ("search/search_index.json", "sitemap.xml")
 #: Files derived from a combined file (rewritten after combining).
 DERIVED = {"sitemap.xml.gz": "sitemap.xml"}
 
-RE_URL = re.compile(r"[ \t]*<url>.*?</url>[ \t]*\n?", re.S)
 RE_URLSET_END = re.compile(r"</urlset>\s*\Z")
 
 
@@ -162,12 +163,12 @@ def merge_sitemaps(sitemaps: list[str]) -> str:
     seen: set[str] = set()
     urls: list[str] = []
     for text in sitemaps:
-        for m in RE_URL.finditer(text):
+        for m in SITEMAP_URL_RE.finditer(text):
             block = m.group(0).strip()
             if block not in seen:
                 seen.add(block)
                 urls.append(block)
-    m = RE_URL.search(first)
+    m = SITEMAP_URL_RE.search(first)
     head = first[: m.start()] if m else RE_URLSET_END.split(first)[0]
     end = RE_URLSET_END.search(first)
     tail = first[end.start():] if end else "</urlset>\n"

@@ -39,7 +39,7 @@ MAX_DEPTH = 8
 
 @dataclass(frozen=True)
 class Field:
-    kind: str  # text | id | date | people | translators | words | bool | lang | type | mapping | list
+    kind: str  # text | id | date | people | translators | words | bool | lang | type | mapping | list | icon
     description: str
     #: shown in the "known fields" hint and the guide (Material's own keys are not)
     listed: bool = True
@@ -68,7 +68,11 @@ FIELDS: dict[str, Field] = {
     "search": Field("mapping", "Material: search settings", listed=False),
     "template": Field("text", "MkDocs template override", listed=False),
     "status": Field("text", "Material: page status", listed=False),
+    # Material includes ".icons/<icon>.svg": a name, never a path out of the theme
+    "icon": Field("icon", "Material: the page's icon in the navigation, e.g. material/book-open", listed=False),
 }
+#: A Material icon name (``material/book-open``, ``fontawesome/solid/city``).
+ICON_RE = re.compile(r"^[a-z0-9][a-z0-9-]*(?:/[a-z0-9][a-z0-9-]*)+$")
 #: Required for every publication (types add their own: pubtypes.PubType.required).
 REQUIRED = ("title", "type", "date", "authors")
 PERSON_KEYS = {"people": ("name", "affiliation"), "translators": ("name", "direction", "affiliation")}
@@ -120,10 +124,11 @@ def _unclosed(text: str, path: str) -> Problem | None:
                     "the last field")
     lines = block.yaml.split("\n")
     for k, line in enumerate(lines):
-        if re.match(r"^#{1,6}[ \t]+\S", line) and (k == 0 or not lines[k - 1].strip() or
-                                                     not re.match(r"^[\w-]+[ \t]*:", lines[k - 1])):
+        heading = syntax.HEADING_RE.match(line)
+        if heading and heading.group("text") and not line[:1].isspace() and (
+                k == 0 or not lines[k - 1].strip() or not syntax.FRONT_MATTER_KEY_RE.match(lines[k - 1])):
             after = [ln for ln in lines[k + 1:] if ln.strip()]
-            if any(not re.match(r"^(?:[ \t]|[\w-]+[ \t]*:|-|#)", ln) for ln in after) or \
+            if any(not _KEY_LINE_RE.match(ln) and not ln.startswith("#") for ln in after) or \
                     (len(lines) >= 2 and not lines[-2].strip()):
                 return _err(path, 1, "frontmatter-unclosed",
                             f"front matter opened on line 1 is closed only on line {block.lines}, after the "
@@ -131,17 +136,18 @@ def _unclosed(text: str, path: str) -> Problem | None:
     return None
 
 
-_KEY_LINE_RE = re.compile(r"^(?:[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)|[ \t]+\S|-[ \t])")
+#: A line inside front matter: a key, an indented value, a list item.
+_KEY_LINE_RE = re.compile(rf"{syntax.FRONT_MATTER_KEY_RE.pattern}|^[ \t]+\S|^-(?:[ \t]|$)")
 
 
 def _unopened(text: str, path: str) -> Problem | None:
     """Fields written at the top without the opening ``---``: Markdown would
     read them, with the closing ``---`` under them, as a heading."""
     lines = text.split("\n", 40)[:40]
-    if not lines or not re.match(r"^[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)", lines[0]):
+    if not lines or not syntax.FRONT_MATTER_KEY_RE.match(lines[0]):
         return None
     for k, line in enumerate(lines[1:], 1):
-        if re.match(r"^(?:---|\.\.\.)[ \t]*$", line):
+        if syntax.FRONT_MATTER_CLOSE_RE.match(line):
             return _err(path, 1, "frontmatter-unopened",
                         f"lines 1–{k} look like front matter closed by '---' on line {k + 1}, but the opening "
                         "'---' line is missing: add '---' as the first line")
@@ -351,6 +357,10 @@ def _type_error(key: str, value: Any, kind: str) -> str | None:
         return "must be a list of words, such as [CITYNET, Seoul]"
     if kind == "list":
         return None if isinstance(value, list) and all(isinstance(t, str) for t in value) else "must be a list of words"
+    if kind == "icon":
+        if isinstance(value, str) and ICON_RE.match(value):
+            return None
+        return f"must be an icon name such as material/book-open, not {_describe(value)}"
     if kind == "mapping":
         return None if isinstance(value, dict) else f"must be a mapping (key: value), not {_describe(value)}"
     if kind in PERSON_KEYS:

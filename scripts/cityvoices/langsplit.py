@@ -31,7 +31,6 @@ what a caption is.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from cityvoices import syntax
@@ -39,7 +38,8 @@ from cityvoices.problems import Problem
 
 RE_HANGUL = syntax.HANGUL_RE
 RE_LATIN = syntax.LATIN_RE
-RE_URL = re.compile(r"(?:https?://|www\.)\S+")
+#: A bare URL (the one rule, syntax.URL_RE): left out when telling the language of a line.
+RE_URL = syntax.URL_RE
 TERMINAL = tuple('.!?。…"”’\':;)]')
 SHORT = 60  # characters: shorter unfinished lines are headings, not cut paragraphs
 

@@ -65,23 +65,63 @@ def indent_width(line: str) -> int:
 
 
 NUL_RE = re.compile("\x00")
+#: Deepest nesting of lists and quotes a source may use.  Python-Markdown
+#: recurses once per level and runs out of stack a few hundred levels down;
+#: no publication needs more than a handful.
+MAX_NESTING = 50
+#: A line that may open a list or quote nested deeper than MAX_NESTING (the
+#: cheap test; :func:`nesting_depth` decides).
+DEEP_PREFIX_RE = re.compile(rf"^[ \t>]{{{MAX_NESTING},}}", re.M)
+
+
+def nesting_depth(line: str) -> int:
+    """Levels of list or quote nesting ``line`` opens: one per ``>`` and one
+    per four columns of indentation before a list marker."""
+    depth = 0
+    width = 0
+    for i, ch in enumerate(line):
+        if ch == ">":
+            depth += 1
+            width = 0
+        elif ch == " ":
+            width += 1
+        elif ch == "\t":
+            width += 4 - width % 4
+        else:
+            if LIST_ITEM_RE.match(line[i:]):
+                depth += width // 4 + 1
+            break
+    return depth
+
+
+#: The codes of :func:`text_problems`.
+TEXT_CODES = ("nul-byte", "too-deep")
 
 
 def text_problems(text: str, path: str = "<text>") -> list[Problem]:
-    """Characters no source may hold: NUL (it would be copied into the HTML
-    and cut strings short in C libraries).  One error per line."""
-    if "\x00" not in text:
-        return []
+    """What no source may hold: NUL characters (they would be copied into the
+    HTML and cut strings short in C libraries), one error per line; and lists
+    or quotes nested deeper than :data:`MAX_NESTING` (they would exhaust the
+    renderer's stack), one error for the first such line."""
     out = []
-    seen = set()
-    for m in NUL_RE.finditer(text):
-        line = text.count("\n", 0, m.start()) + 1
-        if line not in seen:
-            seen.add(line)
-            col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-            out.append(Problem(path, line, "nul-byte",
-                               f"a NUL character (byte 0x00) at column {col}: delete it (a damaged copy or a "
-                               "binary paste)", "error"))
+    if "\x00" in text:
+        seen = set()
+        for m in NUL_RE.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            if line not in seen:
+                seen.add(line)
+                col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+                out.append(Problem(path, line, "nul-byte",
+                                   f"a NUL character (byte 0x00) at column {col}: delete it (a damaged copy or a "
+                                   "binary paste)", "error"))
+    for m in DEEP_PREFIX_RE.finditer(text):
+        end = text.find("\n", m.start())
+        depth = nesting_depth(text[m.start(): end if end >= 0 else len(text)])
+        if depth > MAX_NESTING:
+            out.append(Problem(path, text.count("\n", 0, m.start()) + 1, "too-deep",
+                               f"a list or quote nested {depth} levels deep (at most {MAX_NESTING}): it cannot "
+                               "be rendered; flatten it", "error"))
+            break
     return out
 
 

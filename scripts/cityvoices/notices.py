@@ -63,7 +63,8 @@ def drop_head_alternates(output: str, langs: set[str]) -> str:
     return head + output[head_end:]
 
 
-SITEMAP_URL_RE = re.compile(r"[ \t]*<url>.*?</url>\n?", re.S)
+#: One ``<url>`` entry of a sitemap (also read by :mod:`cityvoices.buildpar`).
+SITEMAP_URL_RE = re.compile(r"[ \t]*<url>.*?</url>[ \t]*\n?", re.S)
 SITEMAP_LOC_RE = re.compile(r"<loc>(?P<loc>[^<]*)</loc>")
 SITEMAP_ALT_RE = re.compile(r'\n?[ \t]*<xhtml:link rel="alternate" hreflang="[^"]*" href="(?P<href>[^"]*)"/>')
 

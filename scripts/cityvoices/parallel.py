@@ -282,9 +282,10 @@ def extract(text: str, path: str = "<text>", lang: str = "") -> Structure:
     st = Structure(path, lang)
     fm, fm_probs = catalog.parsed(text, path)  # shared with the catalogue: one YAML parse per file
     st.meta, st.fm_lines = fm.data, fm.lines
-    st.problems.extend(p for p in fm_probs if p.code != "nul-byte")  # the scan reports those
+    st.problems.extend(p for p in fm_probs if p.code not in mdscan.TEXT_CODES)  # the scan reports those
     if not any(p.severity == "error" for p in fm_probs):
-        st.problems.extend(p for p in frontmatter.validate(fm, path, require=False) if p.severity == "error")
+        # errors and warnings (unknown fields): what the build says, check says
+        st.problems.extend(p for p in frontmatter.validate(fm, path, require=False) if p.severity != "info")
     sc = mdscan.scan(text, path)
     st.problems.extend(sc.problems)
     lines = text.split("\n")
@@ -591,6 +592,7 @@ def check_pair(key: str, versions: dict[str, tuple[str, str]]) -> PairReport:
     structs = {lang: extract(text, path, lang) for lang, (path, text) in versions.items()}
     for lang, st in structs.items():
         rep.problems.extend(p for p in st.problems if p.severity == "error")
+        rep.file_problems.extend(p for p in st.problems if p.severity == "warning")
         rep.file_problems.extend(st.findings)
         rep.translator_notes[lang] = [it.key for it in st.translator_notes]
         rep.lang_only[lang] = st.lang_only

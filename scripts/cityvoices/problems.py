@@ -41,6 +41,19 @@ class Problem:
         return bool(RE_FORMATTED.match(line))
 
 
+def exit_code(problems, *, findings: bool = False) -> int:
+    """The exit code of a command that printed ``problems``: the worst
+    severity decides (an error: 2; a warning, or other ``findings`` of the
+    command such as a missing translation or a file that would change: 1;
+    else 0).  The one rule every command ends with."""
+    severities = {p.severity for p in problems}
+    if "error" in severities:
+        return EXIT_ERROR
+    if findings or "warning" in severities:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
 class CityVoicesError(Exception):
     """An error that names a file (and a line where known)."""
 

@@ -479,8 +479,13 @@ def unknown_lang_suffix(path: str) -> tuple[str, str | None] | None:
 # Front matter block
 
 _NL = r"(?:\r\n|\n|\r)"
+_FM_CLOSE = r"(?:---|\.\.\.)[ \t]*"
 FRONT_MATTER_RE = re.compile(
-    rf"\A(?P<open>---[ \t]*{_NL})(?P<yaml>.*?{_NL})??(?P<close>---|\.\.\.)[ \t]*(?:{_NL}|\Z)", re.S)
+    rf"\A(?P<open>---[ \t]*{_NL})(?P<yaml>.*?{_NL})??(?P<close>{_FM_CLOSE})(?:{_NL}|\Z)", re.S)
+#: A line that closes a front matter block (``---`` or ``...``).
+FRONT_MATTER_CLOSE_RE = re.compile(rf"^{_FM_CLOSE}$")
+#: A front matter key line (``title: …``), for telling fields from prose.
+FRONT_MATTER_KEY_RE = re.compile(r"^[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)")
 #: The first line of a front matter block.
 FRONT_MATTER_OPEN_RE = re.compile(r"\A---[ \t]*(?:\r\n|\n|\r|\Z)")
 

@@ -9,6 +9,7 @@ These are the only functions in the package that touch the disk for text.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import stat
 import tempfile
@@ -75,8 +76,16 @@ def decode(data: bytes, path: str | os.PathLike = "<text>") -> TextFile:
     return TextFile(text=text, bom=bom, newline=newline)
 
 
+def read_bytes(path: str | os.PathLike) -> bytes:
+    """The bytes of an editor's file.  Only a regular file is read: a pipe or
+    a device named ``x.ko.md`` would block or never end (``OSError``)."""
+    if not stat.S_ISREG(os.stat(path).st_mode):  # before open(): opening a pipe blocks
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    return Path(path).read_bytes()
+
+
 def read_text_file(path: str | os.PathLike) -> TextFile:
-    return decode(Path(path).read_bytes(), path)
+    return decode(read_bytes(path), path)
 
 
 def display_path(path: str | os.PathLike) -> str:
@@ -134,11 +143,16 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def walk_docs(root: str | os.PathLike, prefix: str = "") -> tuple[list[tuple[str, Path]], list[Problem]]:
+def walk_docs(root: str | os.PathLike, prefix: str = "", *, skip_hidden: bool = False,
+              where: str = "the docs folder") -> tuple[list[tuple[str, Path]], list[Problem]]:
     """Every file under ``root`` as ``(relative posix path, path)``, sorted,
-    and the symlinks that lead out of ``root`` (or loop), as problems named
-    ``prefix + relative path``.  Such links are neither followed nor listed:
-    nothing outside the docs folder is ever read into the site."""
+    and the symlinks that lead out of ``root`` (or loop) and the folders that
+    cannot be read, as problems named ``prefix + relative path``.  Such links
+    are neither followed nor listed: nothing outside the docs folder is ever
+    read into the site.  The one walker of editors' folders (the build,
+    ``check`` and ``normalize``); ``skip_hidden`` leaves out folders whose
+    name starts with a dot (``.git``, a virtualenv); ``where`` names ``root``
+    in messages."""
     root = Path(root)
     real_root = os.path.realpath(root)
     files: list[tuple[str, Path]] = []
@@ -147,13 +161,24 @@ def walk_docs(root: str | os.PathLike, prefix: str = "") -> tuple[list[tuple[str
 
     def refuse(rel: str, target: str, what: str) -> None:
         problems.append(Problem(prefix + rel, 0, "symlink-outside",
-                                f"{what} is a symlink to {target}, outside the docs folder; it is not "
-                                "published (copy the file into the docs folder instead)", "error"))
+                                f"{what} is a symlink to {target}, outside {where}; it is not "
+                                f"followed or published (copy the file into {where} instead)", "error"))
 
-    for dirpath, dirs, names in os.walk(root, followlinks=True):
+    def unreadable(exc: OSError) -> None:
+        where = Path(exc.filename or root)
+        try:
+            rel = where.relative_to(root).as_posix()
+        except ValueError:
+            rel = str(where)
+        problems.append(Problem(prefix.rstrip("/") if rel == "." else prefix + rel, 0, "io",
+                                f"cannot read the folder: {exc.strerror or exc}", "error"))
+
+    for dirpath, dirs, names in os.walk(root, followlinks=True, onerror=unreadable):
         here = Path(dirpath)
         keep = []
         for d in sorted(dirs):
+            if skip_hidden and d.startswith("."):
+                continue
             full = here / d
             real = os.path.realpath(full)
             rel = full.relative_to(root).as_posix()
@@ -180,20 +205,28 @@ def walk_docs(root: str | os.PathLike, prefix: str = "") -> tuple[list[tuple[str
     return files, problems
 
 
-def source_files(root: str | os.PathLike, prefix: str = "") -> list[tuple[str, Path]]:
+def list_sources(root: str | os.PathLike, prefix: str = "") -> tuple[list[tuple[str, Path]], list[Problem]]:
     """``(relative posix path, path)`` of every ``*.ko.md``/``*.en.md`` under
     ``root``, sorted: the publication sources of a docs folder, plus files
     with a look-alike language suffix (``index.kr.md``), for the catalogue
-    to report as never published.  A symlink
-    leading out of ``root`` is a :class:`CityVoicesError` naming it."""
+    to report as never published; and the problems of the walk
+    (:func:`walk_docs`: symlinks leading out of ``root``, unreadable folders)."""
     from cityvoices.syntax import split_lang, unknown_lang_suffix
 
     files, problems = walk_docs(root, prefix)
+    return ([(rel, path) for rel, path in files
+             if rel.endswith(".md") and (split_lang(rel) or unknown_lang_suffix(rel))], problems)
+
+
+def source_files(root: str | os.PathLike, prefix: str = "") -> list[tuple[str, Path]]:
+    """:func:`list_sources`, where a symlink leading out of ``root`` is a
+    :class:`CityVoicesError` naming it."""
+    files, problems = list_sources(root, prefix)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         p = errors[0]
         raise CityVoicesError(p.path, p.line, p.message, p.code)
-    return [(rel, path) for rel, path in files if rel.endswith(".md") and (split_lang(rel) or unknown_lang_suffix(rel))]
+    return files
 
 
 # -- output folders ----------------------------------------------------------------------------
@@ -255,12 +288,12 @@ def read_sources(root: str | os.PathLike, prefix: str = "") -> list[tuple[str, s
 def write_new_files(root: str | os.PathLike, files: dict[str, str | bytes]) -> list[Path]:
     """Write ``files`` (paths relative to ``root``; text as UTF-8, bytes as
     they are), all or none: if any of them exists already, nothing is written
-    and ``FileExistsError`` names it; if a write fails, the files written so
+    and ``FileExistsError`` names it (``filename``, as :func:`display_path`); if a write fails, the files written so
     far are removed again."""
     root = Path(root)
     for rel in files:
         if (root / rel).exists() or (root / rel).is_symlink():
-            raise FileExistsError(f"{root / rel} already exists; nothing was written")
+            raise FileExistsError(errno.EEXIST, "already exists; nothing was written", display_path(root / rel))
     written: list[Path] = []
     made: list[Path] = []
     try:

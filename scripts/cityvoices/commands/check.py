@@ -3,9 +3,11 @@
 A thin shell over :mod:`cityvoices.parallel`: find the files, read them,
 print the report.  Exit 0 when every publication is complete, 1 when there are
 findings (divergent, missing or outdated translations, files with a language
-suffix the site does not publish, a file that could not be read while the
-others were checked), 2 when the command could not do its job (a path that
-does not exist, nothing readable to check).
+suffix the site does not publish), 2 when a message is an error (a file that
+could not be read, front matter or text the build would refuse, a symlink
+leading out of the folder; the other files are still checked) or the command
+could not do its job (a path that does not exist): the worst message decides
+(:func:`cityvoices.problems.exit_code`).
 
 Paths in messages are the paths given on the command line (run it from the
 repository root: ``cityvoices check docs/…``).
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from cityvoices import catalog, i18n, parallel, sourcehash, syntax, textio
-from cityvoices.problems import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, CityVoicesError, Problem
+from cityvoices.problems import EXIT_CLEAN, EXIT_ERROR, CityVoicesError, Problem, exit_code
 
 
 def register(subparsers: Any) -> None:
@@ -48,18 +50,12 @@ def register(subparsers: Any) -> None:
 
 
 def _walk(root: Path, problems: list[Problem]) -> list[Path]:
-    """``*.md`` below ``root`` (hidden folders skipped); unreadable folders
-    are reported, not skipped in silence."""
-    out = []
-
-    def onerror(exc: OSError) -> None:
-        problems.append(Problem(str(exc.filename or root), 0, "io",
-                                f"cannot read the folder: {exc.strerror}", "error"))
-
-    for folder, dirs, names in os.walk(root, onerror=onerror):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        out.extend(Path(folder, n) for n in sorted(names) if n.endswith(".md"))
-    return sorted(out)
+    """``*.md`` below ``root`` (hidden folders skipped).  A symlink leading
+    out of it, or a folder that cannot be read, is reported, never skipped in
+    silence (:func:`cityvoices.textio.walk_docs`, the build's own walker)."""
+    files, found = textio.walk_docs(root, root.as_posix().rstrip("/") + "/", skip_hidden=True)
+    problems.extend(found)
+    return [root / rel for rel, _path in files if rel.endswith(".md")]
 
 
 def _collect(paths: list[str]) -> tuple[list[Path], list[Problem]]:
@@ -142,7 +138,8 @@ def run(args: argparse.Namespace) -> int:
         print(Problem(", ".join(args.paths or ["docs"]), 0, "nothing-checked",
                       "nothing could be checked (see the messages above)", "error").format(), file=sys.stderr)
         return EXIT_ERROR
-    return EXIT_FINDINGS if dirty or stray else EXIT_CLEAN
+    every = stray + [p for r in reports.values() for p in r.problems + r.file_problems + r.divergences]
+    return exit_code(every, findings=bool(dirty))
 
 
 def mark_translated(target: str) -> int:

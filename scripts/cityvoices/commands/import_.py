@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from cityvoices import importers, pubtypes, scaffold, textio, urls
-from cityvoices.commands.new import fail, parse_date
+from cityvoices.commands.new import DOCS, docs_folder, fail, parse_date, write_problem
 from cityvoices.problems import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Problem
 
 USAGE = ("cityvoices import SOURCE [SOURCE2] TYPE SLUG [options]\n"
@@ -49,7 +49,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--event", help="event folder (reports)")
     p.add_argument("--author", action="append", dest="authors", default=[], help="repeat for several")
     p.add_argument("--original", choices=("ko", "en"), default="ko", help="the language written first")
-    p.add_argument("--docs", default="docs", help="docs folder (default: docs)")
+    p.add_argument("--docs", default=None, help="docs folder (default: docs, which must exist: run from the "
+                                                 "repository root)")
     p.add_argument("--dry-run", action="store_true", help="print the drafts and the report, write nothing")
     p.add_argument("-j", "--jobs", type=int, default=None, help="parallel imports in a batch (default: CPUs)")
     p.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
@@ -104,11 +105,12 @@ def _one(job: tuple[list[str], str, dict[str, Any]]) -> importers.Publication | 
     sources = []
     for path in paths:
         try:
-            sources.append((path, Path(path).read_bytes()))
+            sources.append((path, textio.read_bytes(path)))
         except OSError as exc:
             return Problem(path, 0, "import-read", f"cannot read the file: {exc.strerror}", "error")
     return importers.import_publication(sources, opts["type"], slug, opts["date"], issue=opts["issue"],
-                                        event=opts["event"], authors=opts["authors"], original=opts["original"])
+                                        event=opts["event"], authors=opts["authors"], original=opts["original"],
+                                        prefix=opts.get("prefix", ""))
 
 
 def _write(pub: importers.Publication, docs: str, dry_run: bool) -> list[Problem]:
@@ -124,10 +126,9 @@ def _write(pub: importers.Publication, docs: str, dry_run: bool) -> list[Problem
     try:
         textio.write_new_files(docs, pub.files)
     except FileExistsError as exc:
-        return [Problem(f"{docs}/{pub.folder}", 0, "import-exists", f"{exc}", "error")]
+        return [write_problem(exc, docs, "import-exists")]
     except OSError as exc:
-        return [Problem(f"{docs}/{pub.folder}", 0, "import-write",
-                        f"cannot write: {exc.strerror}; nothing was written", "error")]
+        return [write_problem(exc, docs, "import-write")]
     return []
 
 
@@ -137,12 +138,17 @@ def run(args: argparse.Namespace) -> int:
         print(parsed, file=sys.stderr)
         return EXIT_ERROR
     sources, ptype, slug = parsed
+    docs = docs_folder(args)
+    if isinstance(docs, Problem) and not args.dry_run:
+        print(docs.format(), file=sys.stderr)
+        return EXIT_ERROR
+    args.docs = docs if isinstance(docs, str) else DOCS
     try:
         date = parse_date(args.date)
     except ValueError as exc:
         return fail("import", str(exc), "date")
     opts = {"type": ptype, "date": date, "issue": args.issue, "event": args.event, "authors": args.authors,
-            "original": args.original}
+            "original": args.original, "prefix": textio.display_path(args.docs).rstrip("/") + "/"}
     if slug is None:
         if len(sources) != 1 or not Path(sources[0]).is_dir():
             return fail("import", "give a SLUG for a single publication, or one FOLDER for a batch; "

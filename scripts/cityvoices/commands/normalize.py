@@ -21,7 +21,7 @@ from pathlib import Path
 
 from cityvoices import textio
 from cityvoices.normalize import normalize_text
-from cityvoices.problems import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, CityVoicesError, Problem
+from cityvoices.problems import CityVoicesError, Problem, exit_code
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,8 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Rewrite Markdown files so footnotes are [^n] with definitions at the end and "
             "captions are /// figure-caption and /// table-caption blocks. Folders are searched "
-            "for *.md recursively. Exit codes: 0 clean or fixed, 1 would change (--check/--diff), "
-            "2 problems found."
+            "for *.md recursively. Exit codes: 0 clean or fixed, 1 findings (a file would change "
+            "under --check/--diff, or something to fix by hand, such as an orphan caption), 2 errors "
+            "(a file that cannot be read or written)."
         ),
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="Markdown files or folders")
@@ -51,33 +52,21 @@ def _error(path: object, code: str, message: str, line: int = 0) -> Problem:
 
 def collect(paths: list[str]) -> tuple[list[tuple[Path, Path]], list[Problem]]:
     """``(path as named, file to write)`` for the files named and the
-    ``*.md`` below folders (hidden folders skipped), each file once."""
+    ``*.md`` below folders (hidden folders skipped), each file once.  Folders
+    are walked by :func:`cityvoices.textio.walk_docs`, the build's walker: a
+    link leading out of the folder (file or folder) is refused, and so is a
+    folder that cannot be read, each with a message."""
     found: list[tuple[Path, Path]] = []
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            root = path.resolve()
-
-            def onerror(exc: OSError) -> None:
-                problems.append(_error(exc.filename or path, "io", f"cannot read the folder: {exc.strerror}"))
-
-            for folder, dirs, names in os.walk(path, onerror=onerror):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(names):
-                    if not name.endswith(".md"):
-                        continue
-                    f = Path(folder, name)
-                    target = f.resolve()
-                    if f.is_symlink() and not target.is_relative_to(root):
-                        problems.append(_error(f, "symlink-outside",
-                                               f"is a symbolic link to {target}, outside {path}; not followed"))
-                        continue
-                    if target.is_file():
-                        found.append((f, target))
-                    elif f.is_symlink() or not target.exists():
-                        problems.append(_error(f, "io", f"cannot read the file: the link points at {target}, "
-                                               "which does not exist"))
+            files, found_problems = textio.walk_docs(path, path.as_posix().rstrip("/") + "/", skip_hidden=True,
+                                                     where=path.as_posix())
+            problems.extend(found_problems)
+            for rel, f in files:
+                if rel.endswith(".md"):
+                    found.append((path / rel, Path(os.path.realpath(f))))
         elif path.is_file():
             found.append((path, path.resolve()))
         else:
@@ -153,8 +142,4 @@ def run(args: argparse.Namespace) -> int:
         print(p.format(), file=sys.stderr)
     verb = "rewritten" if write else "would be changed"
     print(f"{len(files)} file(s) checked, {changed} {verb}, {len(problems)} problem(s)", file=sys.stderr)
-    if problems:
-        return EXIT_ERROR
-    if changed and not write:
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+    return exit_code(problems, findings=bool(changed and not write))

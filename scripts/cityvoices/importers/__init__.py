@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from cityvoices import langsplit, parallel, scaffold
+from cityvoices import langsplit, parallel, scaffold, syntax
 from cityvoices.importers.layouts import Split, split
 from cityvoices.importers.model import Document, SourceError
 from cityvoices.normalize import normalize_text
@@ -109,17 +109,19 @@ def _front_matter(title: str | None, ptype: str, date: _dt.date, authors: list[s
 def _count(text: str) -> dict[str, int]:
     body = text.split("\n---\n", 1)[-1]
     return {"paragraphs": len([c for c in re.split(r"\n\s*\n", body) if c.strip() and not c.startswith(("[^", "///", "!["))]),
-            "notes": len(re.findall(r"^\[\^[^\]]+\]:", body, re.M)),
-            "figures": len(re.findall(r"^!\[", body, re.M)),
+            "notes": sum(1 for ln in body.split("\n") if syntax.FN_DEF_RE.match(ln)),
+            "figures": sum(1 for ln in body.split("\n") if syntax.IMAGE_LINE_RE.match(ln)),
             "tables": body.count("/// table-caption") + len(re.findall(r"^<table>", body, re.M))}
 
 
 def import_publication(sources: list[tuple[str, bytes]], ptype: str, slug: str, date: _dt.date, *,
                        issue: str | None = None, event: str | None = None, authors: list[str] | None = None,
-                       original: str = "ko") -> Publication:
+                       original: str = "ko", prefix: str = "") -> Publication:
     """Import one publication from one source (interleaved or two-column) or
     two (one per language).  Never raises for bad input: every problem is in
-    the result (an ``error`` means nothing may be written)."""
+    the result (an ``error`` means nothing may be written).  ``prefix`` goes
+    before the new files' paths in messages (``docs/``: the docs folder as
+    typed from the repository root); ``files`` stay relative to it."""
     folder = scaffold.folder_for(ptype, slug, date, issue=issue, event=event)
     pub = Publication(folder)
     names = [n for n, _ in sources]
@@ -174,11 +176,11 @@ def import_publication(sources: list[tuple[str, bytes]], ptype: str, slug: str, 
     for lang in ("ko", "en"):
         rel = f"{folder}/index.{lang}.md"
         text = _front_matter(titles.get(lang), ptype, date, list(authors or []), original, issue, event) + texts[lang]
-        result = normalize_text(text, rel, lang)
+        result = normalize_text(text, prefix + rel, lang)
         pub.problems.extend(result.problems)
         files[rel] = result.text
         pub.stats[lang] = _count(result.text)
-    report = parallel.check_pair(folder, {lang: (rel, files[rel]) for rel, lang in
+    report = parallel.check_pair(folder, {lang: (prefix + rel, files[rel]) for rel, lang in
                                           ((f"{folder}/index.{x}.md", x) for x in ("ko", "en"))})
     check_lines = [d.format() for d in report.divergences] + [p.format() for p in report.problems]
     for d in report.divergences:

@@ -29,7 +29,7 @@ from cityvoices.importers.model import Block, Document, Image, Note, Para, Run, 
 from cityvoices.problems import Problem
 
 LANGS = ("ko", "en")
-RE_URL = re.compile(r"(?:https?://|www\.)[^\s<>)\]]+")
+RE_URL = syntax.URL_RE  # a bare URL: the one rule
 RE_ANCHOR = re.compile(r"[A-Za-z]{4,}|\d{2,}")
 
 
@@ -377,8 +377,8 @@ def _drop_rendered_mark(note: Note) -> None:
     if not note.paras or not note.paras[0].runs:
         return
     first = note.paras[0].runs[0]
-    m = re.match(r"^\s*(?:역주|옮긴이\s*주|Translator['’]s note|TN)\s+(?=\S)", first.text)
-    if m and not re.match(r"^\s*\S+\s*[:.)]", first.text):
+    m = syntax.TN_LEAD_RE.match(first.text)  # the one translator's-note rule
+    if m and not re.search(r"[:.)]", m.group(0)) and first.text[m.end():].strip():
         first.text = first.text[m.end():]
 
 

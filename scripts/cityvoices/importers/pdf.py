@@ -45,7 +45,6 @@ SUPER = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 FROM_SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 RE_NOTE_LABEL = re.compile(r"^(?:(?P<n>\d{1,3})[.)]?\s+|(?P<s>[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})\s*)(?=\S)")
 RE_PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*[-–—])?$|^\d{1,4}\s*/\s*\d{1,4}$", re.I)
-RE_HANGUL = re.compile(r"[가-힣]")
 HYPHENS = "-\u00ad\u2010"
 TERMINAL = tuple('.!?。…"”’\':;)]')
 

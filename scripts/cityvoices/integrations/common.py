@@ -10,7 +10,7 @@ from typing import Any
 
 from cityvoices import catalog as _catalog
 from cityvoices import i18n, settings as _settings, textio
-from cityvoices.problems import Problem
+from cityvoices.problems import CityVoicesError, Problem
 
 log = logging.getLogger("mkdocs.plugins.cityvoices")
 
@@ -60,21 +60,24 @@ def content_lang(page: Any) -> str | None:
 
 
 def read_sources(docs_dir: str) -> tuple[tuple[str, str], ...]:
-    """All ``*.ko.md``/``*.en.md`` under ``docs_dir`` as ``(src_uri, text)``.
+    """All readable ``*.ko.md``/``*.en.md`` under ``docs_dir`` as ``(src_uri, text)``.
 
     Cached on (path, size, mtime) so that the second language build, and
     rebuilds under ``mkdocs serve``, reuse what did not change.  The listing
     itself is a snapshot taken once per build (:func:`new_build` drops it, at
     ``on_pre_build``): the hooks ask for the sources on every page, and
     walking the tree each time made a build grow with N².  The same tuple
-    object is returned until the next build, so callers can cache on it."""
+    object is returned until the next build, so callers can cache on it.
+    What could not be listed or read is in :func:`source_problems` (the
+    build stops on it in ``site.on_files``, listing every such file)."""
     snap = _cache.get("snapshot")
     if snap is not None and snap[0] == docs_dir:
         return snap[1]
     cache: dict[str, tuple[tuple[int, int], str]] = _cache.setdefault("sources", {})
     out = []
     seen = set()
-    for rel, path in textio.source_files(docs_dir):
+    listed, problems = textio.list_sources(docs_dir)
+    for rel, path in listed:
         try:
             st = path.stat()
         except OSError:  # a dangling link: read_source names it
@@ -82,15 +85,27 @@ def read_sources(docs_dir: str) -> tuple[tuple[str, str], ...]:
         sig = (st.st_size, st.st_mtime_ns) if st else (0, 0)
         hit = cache.get(rel)
         if hit is None or hit[0] != sig:
-            hit = cache[rel] = (sig, textio.read_source(path, rel))
+            try:
+                hit = cache[rel] = (sig, textio.read_source(path, rel))
+            except CityVoicesError as exc:
+                problems.append(exc.problem)
+                continue
         seen.add(rel)
         out.append((rel, hit[1]))
     for rel in list(cache):
         if rel not in seen:
             del cache[rel]
     snapshot = tuple(out)
-    _cache["snapshot"] = (docs_dir, snapshot)
+    _cache["snapshot"] = (docs_dir, snapshot, problems)
     return snapshot
+
+
+def source_problems(docs_dir: str) -> list[Problem]:
+    """What the snapshot of :func:`read_sources` could not take in: symlinks
+    leading out of the docs folder, unreadable folders and files (paths
+    relative to the docs folder)."""
+    read_sources(docs_dir)
+    return list(_cache["snapshot"][2])
 
 
 def new_build() -> None:

@@ -223,6 +223,7 @@ def _finish_language(config: Any) -> None:
 
 def _run_build(config: Any, *, command: str = "build", serve_url: str | None = None,
                one_language: bool = False) -> BuildReport:
+    from jinja2 import TemplateNotFound
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
@@ -237,6 +238,12 @@ def _run_build(config: Any, *, command: str = "build", serve_url: str | None = N
     except MkDocsException as exc:
         raise BuildError(textio.display_path(config.config_file_path or "mkdocs.yml"), 0,
                          f"the build failed: {exc}", "build-failed") from None
+    except (RecursionError, TemplateNotFound) as exc:
+        # MkDocs has logged which page ("Error reading/building page …")
+        what = (f"a template or icon its front matter names does not exist ({exc})"
+                if isinstance(exc, TemplateNotFound) else "it nests too deeply to be rendered")
+        raise BuildError(textio.display_path(config.config_file_path or "mkdocs.yml"), 0,
+                         f"the build failed on the page named above: {what}", "build-failed") from None
     finally:
         if command == "build":
             config.plugins.on_shutdown()

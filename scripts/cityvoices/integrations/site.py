@@ -9,9 +9,9 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from cityvoices import catalog as _catalog
-from cityvoices import listing, pubtypes, render, textio
+from cityvoices import listing, pubtypes, render
 from cityvoices.integrations.common import (
-    current_lang, get_catalog, log_problem, new_build, read_sources, set_catalog,
+    current_lang, get_catalog, log_problem, new_build, read_sources, set_catalog, source_problems,
 )
 from cityvoices.problems import CityVoicesError
 
@@ -46,34 +46,29 @@ def on_files(files: Any, config: Any, **_: Any) -> Any:
     # Runs once per language build, before any page is read.  Nothing from
     # outside docs_dir is published: a symlink leading out of it stops the
     # build before MkDocs copies anything (it follows symlinks itself).  Then
-    # every publication's front matter is validated up front so one bad file
-    # fails the build with every problem listed, not just the first page.
-    _, escaping = textio.walk_docs(config.docs_dir)
+    # every publication's front matter is validated up front, so that one
+    # build lists every problem (links out, unreadable files, front matter),
+    # not just the first.
+    sources = read_sources(config.docs_dir)
+    found = source_problems(config.docs_dir)
     report = current_lang(config) == "ko"  # report once, not once per language
-    errors = [p for p in escaping if p.severity == "error"]
-    if report:
-        for p in escaping:
-            if p.severity != "error":
-                log_problem(config, p)
-    if errors:
-        _fail(config, errors, "symlink(s) leading out of the docs folder")
-    try:
-        sources = read_sources(config.docs_dir)
-    except CityVoicesError as exc:
-        _fail(config, [exc.problem], "unreadable source file(s)")
     cat = _catalog.build_catalog(sources)
     set_catalog(cat)
-    errors = [p for p in cat.problems if p.severity == "error"]
+    errors = [p for p in found + cat.problems if p.severity == "error"]
     if report:
-        for p in cat.problems:
+        for p in found + cat.problems:
             if p.severity != "error":
                 log_problem(config, p)
     if errors:
-        _fail(config, errors, "invalid front matter problem(s)")
+        _fail(config, errors, "problem(s) in the sources: nothing was built")
     return files
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any, **_: Any) -> str:
+    # MkDocs reads every page before it renders any template, and Material's
+    # nav prints other pages' meta: escape the raw-printed keys here, not in
+    # on_page_context (by then the nav of earlier pages held them raw).
+    escape_raw_meta(page)
     # Listing pages carry `listing: <kind>` in their front matter; the list is
     # generated from the catalogue and appended, never maintained by hand.
     kind = page.meta.get("listing")
@@ -99,15 +94,19 @@ def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> 
 
 
 #: Front matter keys that Material's partials print raw (they expect HTML
-#: from a git-revision or typeset plugin, which this site does not use).
-RAW_META = ("revision_date", "git_revision_date_localized", "git_creation_date_localized", "subtitle")
+#: from a git-revision or typeset plugin, which this site does not use; the
+#: nav prints every nav page's subtitle and status, on every page).
+RAW_META = ("revision_date", "git_revision_date_localized", "git_creation_date_localized", "subtitle", "status")
 
 
-def on_page_context(context: Any, page: Any, config: Any, **_: Any) -> Any:
-    # Before the template renders: a front matter value is text, so the few
-    # keys Material prints without escaping are escaped here (title,
-    # description and author are escaped by overrides/main.html and partials).
+def escape_raw_meta(page: Any) -> None:
+    """A front matter value is text: the few keys Material prints without
+    escaping are escaped once, as soon as the page's meta is read (title,
+    description and author are escaped by overrides/main.html and partials)."""
+    if getattr(page, "_cv_escaped_meta", None) is page.meta:
+        return  # this reading of the source is escaped already
     for key in RAW_META:
-        if key in page.meta and page.meta[key] is not None:
-            page.meta[key] = html.escape(str(page.meta[key]))
-    return context
+        value = page.meta.get(key)
+        if value is not None:
+            page.meta[key] = html.escape(str(value))
+    page._cv_escaped_meta = page.meta

@@ -21,7 +21,7 @@ from typing import Any
 
 from cityvoices import catalog as _catalog
 from cityvoices import i18n, notices, parallel, textio
-from cityvoices.integrations.common import content_lang, current_lang, log_problem, read_sources
+from cityvoices.integrations.common import content_lang, current_lang, docs_prefix, log_problem, read_sources
 from cityvoices.problems import Problem
 from cityvoices.urls import relative_url
 
@@ -63,18 +63,25 @@ def on_files(files: Any, config: Any, **_: Any) -> Any:
     if current_lang(config) != i18n.DEFAULT_LANG or _state["warned"] == _state["sig"]:
         return files
     _state["warned"] = _state["sig"]
-    for rep in reports.values():
+    texts = dict(read_sources(config.docs_dir))
+    prefix = docs_prefix(config)
+    for key, rep in reports.items():
+        if rep.clean:
+            continue
+        # checked again with the paths an editor pastes (docs/…), which the
+        # messages quote: the same findings and codes as `cityvoices check`
+        rep = parallel.check_pair(key, {lang: (prefix + p, texts[p]) for lang, p in rep.paths.items()})
         for prob in rep.problems:
             if not prob.code.startswith("frontmatter"):  # site.py reports front matter
-                log_problem(config, prob)
+                log_problem(config, prob, prefixed=True)
         for d in rep.divergences:
-            log_problem(config, Problem(d.path, d.line, f"parallel-{d.kind}", d.message, "warning"))
+            log_problem(config, d, prefixed=True)
         for lang in rep.missing:
             log_problem(config, Problem(next(iter(rep.paths.values())), 0, "translation-missing",
-                                        f"has no {lang} version; readers see a notice", "info"))
+                                        f"has no {lang} version; readers see a notice", "info"), prefixed=True)
         if rep.outdated:
             log_problem(config, Problem(next(iter(rep.paths.values())), 0, "translation-outdated",
-                                        rep.outdated_reason, "info"))
+                                        rep.outdated_reason, "info"), prefixed=True)
     return files
 
 
