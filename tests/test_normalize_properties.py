@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from helpers import CORPUS as CORPUS_DIR
@@ -157,6 +157,10 @@ def document(draw):
 @pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document())
+# found by this test: a call inside a raw note's own definition numbered
+# before the body's calls; an unindented line lazily continuing a note
+@example("1 불과 30년.\n불과¹ 30년.\n\n불과[^1]¹ 30년.\n\n")
+@example("[^1]: 불과 30년.\n\n    1 indented code\n    Figure 2. not a caption\n1 불과 30년.\n\n불과¹ 30년.\n\n")
 def test_generated_documents_lossless_and_idempotent(doc):
     r = check(doc, "gen.md")
     assert not r.has_errors

@@ -461,7 +461,15 @@ class _Normalizer:
                           f"footnote definition [^{d.ident[1]}] is never referred to in the text: add "
                           f"[^{d.ident[1]}] where it belongs, or delete the note")
         notes.active.extend(r for r in notes.refs if r.raw and r.ident in good_raw)
-        notes.active.sort(key=lambda r: (r.line, r.start))
+        # First reference means first in the text the reader reads: a call
+        # inside a note's own definition counts after every call in the
+        # body, because definitions move to the end of the file (otherwise a
+        # second run, with the definitions already at the end, would number
+        # the notes differently).
+        in_def = set()
+        for d in notes.defs:
+            in_def.update(range(d.line, d.end + 1))
+        notes.active.sort(key=lambda r: (r.line in in_def, r.line, r.start))
 
     def _assign_labels(self, notes: _Notes) -> dict[Ident, str]:
         """Step 5: the house label of every note, in order of first reference:
@@ -551,14 +559,22 @@ class _Normalizer:
     def _def_extent(self, i: int) -> int:
         """Last line of the ``[^x]:`` definition starting at ``i``."""
         lines, kinds, n = self.lines, self.kinds, len(self.lines)
-        end = i
-        k = i + 1
-        while (k < n and kinds[k] == mdscan.TEXT and lines[k].strip()
-               and not syntax.FN_DEF_RE.match(lines[k]) and not syntax.HEADING_RE.match(lines[k])
-               and not syntax.BLOCK_OPEN_RE.match(lines[k])):
-            end = k
-            k += 1
-        # indented continuation blocks after blank lines
+
+        def lazy(k: int) -> int:
+            """The last of the lines from ``k`` on that continue the
+            paragraph above them (Python-Markdown reads them as part of the
+            note), or ``k - 1`` when there are none."""
+            end = k - 1
+            while (k < n and kinds[k] == mdscan.TEXT and lines[k].strip()
+                   and not syntax.FN_DEF_RE.match(lines[k]) and not syntax.HEADING_RE.match(lines[k])
+                   and not syntax.BLOCK_OPEN_RE.match(lines[k])):
+                end = k
+                k += 1
+            return end
+
+        end = lazy(i + 1)
+        # indented continuation blocks after blank lines, each with the
+        # unindented lines that directly follow it
         while True:
             k = end + 1
             while k < n and not lines[k].strip():
@@ -568,6 +584,8 @@ class _Normalizer:
                     if lines[k].strip():
                         end = k
                     k += 1
+                if k == end + 1:
+                    end = lazy(k)
             else:
                 return end
 
