@@ -12,8 +12,11 @@ Rules:
   the page kind's own sentence in the page's language (never the site's
   English description on a Korean page); spaces folded, control characters
   dropped, at most :data:`DESCRIPTION_MAX` characters (cut at a space);
-* alternates: only versions that exist, absolute when the site has a URL,
-  plus ``x-default`` (the Korean page); ``og:locale:alternate`` likewise;
+* alternates: only versions that exist, plus ``x-default`` (the Korean
+  page); ``og:locale:alternate`` likewise.  ``<link rel="alternate">`` hrefs
+  are relative: Material's script fetches ``sitemap.xml`` next to every
+  one of them, so an absolute one would send a request off the site (the
+  sitemap carries the absolute hreflang pairs for search engines);
 * every value is escaped for its context: attribute values with
   :func:`html.escape`, JSON-LD with :func:`json_for_script` (``<``, ``>``,
   ``&`` and the line separators as ``\\uXXXX``, so ``</script>`` and ``<!--``
@@ -215,13 +218,14 @@ def head_html(head: Head) -> str:
     canonical = absolute_url(head.site_url, head.url)
     if canonical:
         out.append(f'<link rel="canonical" href="{esc(canonical)}">')
+    def rel(path: str) -> str:
+        return esc(url_href(relative_url(path, head.url)))
+
     for alt_lang in i18n.LANGS:
         if alt_lang in head.alternates:
-            out.append(f'<link rel="alternate" href="{esc(_abs(head, head.alternates[alt_lang]))}" '
-                       f'hreflang="{alt_lang}">')
+            out.append(f'<link rel="alternate" href="{rel(head.alternates[alt_lang])}" hreflang="{alt_lang}">')
     if len(head.alternates) > 1 and i18n.DEFAULT_LANG in head.alternates:
-        out.append(f'<link rel="alternate" href="{esc(_abs(head, head.alternates[i18n.DEFAULT_LANG]))}" '
-                   'hreflang="x-default">')
+        out.append(f'<link rel="alternate" href="{rel(head.alternates[i18n.DEFAULT_LANG])}" hreflang="x-default">')
     for title, path in head.feeds:
         out.append(f'<link rel="alternate" type="application/atom+xml" title="{esc(clean(title))}" '
                    f'href="{esc(url_href(relative_url(path, head.url)))}">')

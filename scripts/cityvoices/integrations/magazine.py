@@ -250,11 +250,24 @@ def _alternates_for(page: Any, config: Any, index: magazine.Index, lang: str) ->
         if twin is not None and n == 1:
             out[other] = url(twin, other)
         return out
-    cat = get_catalog(config)
-    pub = cat.by_src(page.file.src_uri)
+    pub = _publication(page, config)
     if pub is None:
         return {lang: page.url}
     return {lg: urls.page_url(v.src_uri, lg) for lg, v in pub.versions.items()}
+
+
+def _publication(page: Any, config: Any) -> Any:
+    """The catalogue entry a page shows (a stand-in page, translations.py's
+    copy of a version in another language, is named without a suffix)."""
+    cat = get_catalog(config)
+    src = page.file.src_uri
+    pub = cat.by_src(src)
+    if pub is None and src.endswith(".md") and not content_lang(page):
+        for lg in i18n.LANGS:
+            pub = cat.by_src(f"{src[:-3]}.{lg}.md")
+            if pub is not None:
+                break
+    return pub
 
 
 def _switcher(config: Any, page: Any, index: magazine.Index, lang: str, alternates: dict[str, str]) -> None:
@@ -315,6 +328,8 @@ def _work(pub: Any, lang: str, index: magazine.Index, config: Any) -> meta.Work:
 
 
 def _feed_links(lang: str, kind: str | None) -> list[tuple[str, str]]:
+    """The language's feed of everything; on a type's listing page also that
+    type's feed (each link costs Material a look for a sitemap beside it)."""
     out = [(i18n.label(lang, "feed.title", what=f.title), f.path) for f in feeds.feeds(lang)[:1]]
     if kind:
         own = feeds.feed_for_type(lang, kind)
@@ -332,14 +347,14 @@ def head_for(page: Any, config: Any) -> meta.Head:
     alternates = _alternates_for(page, config, index, lang)
     head = meta.Head(lang=lang, title=str(page.title or ""), site_name=site_name, url=page.url, site_url=site_url,
                      alternates=alternates, is_home=bool(page.is_homepage))
-    pub = get_catalog(config).by_src(page.file.src_uri) if spec is None else None
+    pub = _publication(page, config) if spec is None else None
     ptype = page.meta.get("type")
     if spec is not None:
         kind, key, _n = spec
         if kind == "issue":
             issue = index.issue(key)
             head.description = meta.description(_issue_description(issue, lang))
-            head.feeds = _feed_links(lang, issue.row.name)
+            head.feeds = _feed_links(lang, None)
         elif kind in ("persons", "tags"):
             head.description = i18n.label(lang, "people.description" if kind == "persons" else "tags.description")
             head.feeds = _feed_links(lang, None)
@@ -363,7 +378,7 @@ def head_for(page: Any, config: Any) -> meta.Head:
         desc = desc or i18n.label(lang, "site.description")
     head.description = meta.description(desc)
     kind = page.meta.get("listing")
-    head.feeds = _feed_links(lang, kind if pubtypes.get(kind) else (ptype if pubtypes.get(ptype) else None))
+    head.feeds = _feed_links(lang, kind if pubtypes.get(kind) else None)
     if written != lang:
         head.robots = "noindex"
     if pub is not None and pubtypes.is_publication(ptype):
