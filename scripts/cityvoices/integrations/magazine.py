@@ -345,7 +345,11 @@ def head_for(page: Any, config: Any) -> meta.Head:
     site_name = str(config.site_name or "")
     spec = _state["generated"].get(page.file.src_uri)
     alternates = _alternates_for(page, config, index, lang)
-    head = meta.Head(lang=lang, title=str(page.title or ""), site_name=site_name, url=page.url, site_url=site_url,
+    # the page's own title (a nav entry's name, such as "Home", is a label for the tab)
+    title = frontmatter.text(page.meta, "title") or str(page.title or "")
+    if _issue_of_page(page, index) is not None:
+        title = str(page.title)
+    head = meta.Head(lang=lang, title=title, site_name=site_name, url=page.url, site_url=site_url,
                      alternates=alternates, is_home=bool(page.is_homepage))
     pub = _publication(page, config) if spec is None else None
     ptype = page.meta.get("type")
