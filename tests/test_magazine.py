@@ -285,6 +285,23 @@ def test_offline_feed_loses_its_base_and_points_at_index_html(tmp_path):
     assert "xml:base" not in out and 'href="../cityvoices/x/index.html"' in out
 
 
+def test_a_pdf_that_was_not_made_leaves_no_link_and_no_citation_pointer(tmp_path):
+    from cityvoices.integrations import pdf as pdf_integration
+
+    (tmp_path / "pdf").mkdir()
+    (tmp_path / "pdf" / "good.ko.pdf").write_bytes(b"%PDF-1.7")
+    page = tmp_path / "a" / "index.html"
+    page.parent.mkdir()
+    page.write_text('<head><meta name="citation_pdf_url" content="https://x.org/pdf/good.ko.pdf">\n'
+                    '<meta name="citation_pdf_url" content="https://x.org/pdf/gone.ko.pdf">\n</head>'
+                    '<p class="cv-downloads"><a class="cv-pdf" href="../pdf/gone.ko.pdf">PDF</a></p>',
+                    encoding="utf-8")
+    missing = pdf_integration.drop_dead_links(tmp_path)
+    html = page.read_text(encoding="utf-8")
+    assert "good.ko.pdf" in html and "gone.ko.pdf" not in html and "cv-downloads" not in html
+    assert missing == ["pdf/gone.ko.pdf"]
+
+
 # --------------------------------------------------------------------------
 # The built site
 

@@ -170,9 +170,6 @@ def json_ld(head: Head) -> dict | None:
         if w.periodical:
             issue["isPartOf"] = {"@type": "Periodical", "name": clean(w.periodical)}
         data["isPartOf"] = issue
-    if w.pdf:
-        data["encoding"] = {"@type": "MediaObject", "encodingFormat": "application/pdf",
-                            "contentUrl": _abs(head, w.pdf)}
     others = [{"@type": w.schema, "inLanguage": lang, "url": _abs(head, path), "headline": clean(title)}
               for lang, path, title in w.translations]
     if others:
