@@ -62,15 +62,18 @@ esc = _html.escape
 # --------------------------------------------------------------------------
 # Reading time
 
-_FENCE_RE = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[ \t]*$", re.M | re.S)
-_STRIP_RES = (
-    re.compile(r"<[^>\n]+>"),  # HTML tags
-    syntax.IMAGE_MD_RE,  # images (their alt text is not read)
-    re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"),  # link targets ](url "title")
-    re.compile(r"\[\^[^\]\s]+\]:?"),  # footnote calls and definition labels
-    re.compile(r"^///.*$", re.M),  # block fences (captions)
-    re.compile(r"https?://\S+"),  # bare URLs
-)
+#: What is not read, in one pass: HTML tags, images (their alt text is not
+#: read), link targets ``](url "title")``, footnote calls and labels,
+#: block fences (``/// figure-caption``), bare URLs, code fence markers.
+_UNREAD_RE = re.compile("|".join((
+    r"<[^>\n]+>",
+    syntax.IMAGE_MD_RE.pattern,
+    r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)",
+    r"\[\^[^\]\s]+\]:?",
+    r"(?m:^///.*$)",
+    r"https?://\S+",
+    r"(?m:^(?:```|~~~).*$)",
+)))
 _HANGUL_RUN_RE = re.compile(f"[{syntax.HANGUL}]+")
 _WORD_RE = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 
@@ -78,11 +81,10 @@ _WORD_RE = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 def reading_minutes(text: str) -> int:
     """Minutes to read a Markdown source (front matter is skipped)."""
     _fm, body, _n = frontmatter.split(text)
-    body = _FENCE_RE.sub(lambda m: m.group(0).replace("`", " ").replace("~", " "), body)
-    for pattern in _STRIP_RES:
-        body = pattern.sub(" ", body)
-    hangul = sum(len(run) for run in _HANGUL_RUN_RE.findall(body))
-    words = len(_WORD_RE.findall(_HANGUL_RUN_RE.sub(" ", body)))
+    body = _UNREAD_RE.sub(" ", body)
+    rest, runs = _HANGUL_RUN_RE.subn(" ", body)
+    hangul = len(body) - len(rest) + runs  # each run of syllables became one space
+    words = len(_WORD_RE.findall(rest))
     return max(1, math.ceil(hangul / RATE_HANGUL + words / RATE_WORDS))
 
 
@@ -132,7 +134,14 @@ class Issue:
 
     def title(self, lang: str) -> str:
         """``시티보이스 2014-1호``: the label around the issue's display title."""
-        return i18n.label(lang, "issue", issue=issue_title(self.pubs, lang, self.page) or self.key)
+        return i18n.label(lang, "issue", issue=self.display_title(lang))
+
+    def display_title(self, lang: str) -> str:
+        """The issue's title (:func:`cityvoices.catalog.issue_title`), or its id."""
+        cache = self.__dict__.setdefault("_titles", {})
+        if lang not in cache:
+            cache[lang] = issue_title(self.pubs, lang, self.page) or self.key
+        return cache[lang]
 
 
 def _newest(pub: Publication) -> tuple:
@@ -174,6 +183,7 @@ class Index:
         self._minutes: dict[str, int] = {}
         self._images: dict[tuple[str, str], str | None] = {}
         self._related: dict[str, _Related] = {}
+        self._cards: dict[tuple, tuple] = {}
         self.pubs = sorted(catalog.all(), key=_newest)  # newest first
         # groups in reading order: issues by contents, the others by date
         self.issues: list[Issue] = []
@@ -425,16 +435,24 @@ def card(pub: Publication, lang: str, base: str, index: Index, *, image: bool = 
          heading: str = "h3", role: str = "") -> str:
     """One publication as a card: thumbnail (decorative: the title says it),
     kicker (type · issue), title (the link; the whole card is its target),
-    summary, authors, date and reading time."""
+    summary, authors, date and reading time.  What does not depend on the
+    page it is shown on is made once per build (a card appears on many pages)."""
+    key = (pub.key, lang, image, summary, heading, role)
+    parts = index._cards.get(key)
+    if parts is None:
+        parts = index._cards[key] = _card_parts(pub, lang, index, image=image, summary=summary, heading=heading,
+                                                role=role)
+    thumb, url, head, tail = parts
+    img = (f'<img class="cv-card-image" src="{_href(thumb, base)}" alt="" loading="lazy">' if thumb else "")
+    return f'{head[0]}{img}{head[1]}<a class="cv-item-title" href="{_href(url, base)}"{tail}'
+
+
+def _card_parts(pub: Publication, lang: str, index: Index, *, image: bool, summary: bool, heading: str,
+                role: str) -> tuple:
     ver = pub.version(lang)
     la = _lang_attr(ver.lang, lang)
-    out = [f'<li class="cv-item cv-card" data-type="{esc(pub.type)}">']
     thumb = index.image(pub, lang) if image else None
-    if thumb:
-        out.append(f'<img class="cv-card-image" src="{_href(thumb, base)}" alt="" loading="lazy" decoding="async">')
-    out.append(_kicker(pub, lang, index))
-    out.append(f'<{heading} class="cv-card-title"><a class="cv-item-title" href="{_href(pub.url(lang), base)}"{la}>'
-               f'{esc(ver.title)}</a></{heading}>')
+    out = [f'>{esc(ver.title)}</a></{heading}>']
     text = frontmatter.text(ver.meta, "summary").strip() if summary else ""
     if text:
         out.append(f'<p class="cv-item-summary"{la}>{esc(text)}</p>')
@@ -454,7 +472,9 @@ def card(pub: Publication, lang: str, base: str, index: Index, *, image: bool = 
     if bits:
         out.append('<p class="cv-item-meta">' + ' <span aria-hidden="true">·</span> '.join(bits) + "</p>")
     out.append("</li>")
-    return "".join(out)
+    head = (f'<li class="cv-item cv-card" data-type="{esc(pub.type)}">',
+            _kicker(pub, lang, index) + f'<{heading} class="cv-card-title">')
+    return thumb, pub.url(lang), head, la + "".join(out)
 
 
 def cards(pubs: Iterable[Publication], lang: str, base: str, index: Index, *, cls: str = "", tag: str = "ul",
@@ -478,7 +498,7 @@ def cover(issue: Issue, lang: str, base: str, *, size: str = "") -> str:
     date = issue.date
     return (f'<div class="{cls} cv-cover--type" role="img" aria-label="{esc(i18n.label(lang, "cover_of", issue=label))}">'
             f'<span class="cv-cover-mag">{esc(i18n.label(lang, "pdf.magazine"))}</span>'
-            f'<span class="cv-cover-issue">{esc(issue_title(issue.pubs, lang, page) or issue.key)}</span>'
+            f'<span class="cv-cover-issue">{esc(issue.display_title(lang))}</span>'
             + (f'<span class="cv-cover-date">{esc(i18n.format_month(date, lang))}</span>'
                if date != _dt.date.min else "")
             + (f'<span class="cv-cover-lead"{_lang_attr(lead.lang, lang)}>{esc(lead.title)}</span>' if lead else "")

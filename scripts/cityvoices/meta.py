@@ -142,11 +142,9 @@ def json_ld(head: Head) -> dict | None:
             out["url"] = _abs(head, p.url)
         return out
 
+    # (the description is the page's <meta name="description">: not repeated here)
     data: dict[str, Any] = {"@context": "https://schema.org", "@type": w.schema, "headline": clean(w.headline),
-                            "inLanguage": w.lang, "url": _abs(head, head.url),
-                            "mainEntityOfPage": _abs(head, head.url)}
-    if head.description:
-        data["description"] = head.description
+                            "inLanguage": w.lang, "url": _abs(head, head.url)}
     if w.date:
         data["datePublished"] = w.date.isoformat()
     if w.authors:
@@ -197,8 +195,6 @@ def citation_tags(head: Head) -> list[str]:
         tags.append(_tag("name", "citation_issue", clean(w.issue)))
     if w.publisher:
         tags.append(_tag("name", "citation_publisher", clean(w.publisher)))
-    if w.keywords:
-        tags.append(_tag("name", "citation_keywords", "; ".join(clean(k) for k in w.keywords)))
     if w.pdf:
         tags.append(_tag("name", "citation_pdf_url", _abs(head, w.pdf)))
     return tags
@@ -245,7 +241,6 @@ def head_html(head: Head) -> str:
             out.append(_tag("property", "article:published_time", w.date.isoformat()))
         if w.section:
             out.append(_tag("property", "article:section", clean(w.section)))
-        out += [_tag("property", "article:tag", clean(k)) for k in w.keywords]
     # Twitter reads og:title, og:description and og:image; it needs only the card type
     out.append(_tag("name", "twitter:card", "summary_large_image" if head.image and head.site_url else "summary"))
     out += citation_tags(head)

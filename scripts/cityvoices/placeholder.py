@@ -11,21 +11,19 @@ and low (3:1), and carries :data:`MARK`, so the site can recognise it
 
 from __future__ import annotations
 
-import html as _html
-
 #: The attribute every placeholder carries on its root element.
 MARK = "data-cv-placeholder"
 
 
-def placeholder_svg(number: int, subject_ko: str, subject_en: str, *, width: int = 1200, height: int = 400) -> str:
-    """An SVG that says 'placeholder', once; the subjects stay in its
-    ``<desc>`` (for whoever opens the file), never drawn."""
-    esc = _html.escape
+def placeholder_svg(number: int, subject_ko: str = "", subject_en: str = "", *, width: int = 1200,
+                    height: int = 400) -> str:
+    """An SVG that says 'placeholder', once.  The subjects are the figure's
+    caption, which the page shows beneath it: they are not repeated here
+    (kept in the signature for the callers that name them)."""
     cx, cy = width // 2, height // 2
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" {MARK}="{int(number)}">\n'
-        f'<desc>{esc(f"Figure {number}: {subject_en} / 그림 {number}: {subject_ko}")}</desc>\n'
         f'<rect width="{width}" height="{height}" fill="#eef0f4"/>\n'
         f'<rect x="10" y="10" width="{width - 20}" height="{height - 20}" fill="none" stroke="#8a94a6" '
         f'stroke-width="4" stroke-dasharray="18 12"/>\n'
@@ -39,7 +37,7 @@ def placeholder_svg(number: int, subject_ko: str, subject_en: str, *, width: int
 
 
 def is_placeholder(head: bytes | str) -> bool:
-    """Whether the start of an SVG file (its first 400 bytes suffice) is one of ours."""
+    """Whether the start of an SVG file (its first 200 bytes suffice) is one of ours."""
     if isinstance(head, bytes):
         head = head[:600].decode("utf-8", "replace")
     return head.lstrip().startswith("<svg") and MARK in head[:600]

@@ -117,7 +117,7 @@ def notes_heading(html: str, lang: str) -> str:
 
 
 def lazy_images(html: str) -> str:
-    return IMG_RE.sub('<img loading="lazy" decoding="async" ', html)
+    return IMG_RE.sub('<img loading="lazy" ', html)
 
 
 def finish_html(html: str, lang: str) -> str:

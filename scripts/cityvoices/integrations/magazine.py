@@ -223,8 +223,8 @@ def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> 
     heading = m.group(1) if m else None
     if heading:
         html = html[m.end():]
-    issue_title = get_catalog(config).issue_title(pub.issue, lang) if pub.issue else None
-    header = page_header(page.meta, lang, page.title, issue_title=issue_title,
+    issue = index.issue_of(pub)  # (its title: the one rule, in catalog.issue_title)
+    header = page_header(page.meta, lang, page.title, issue_title=issue.display_title(lang) if issue else None,
                          links=magazine.article_links(index, pub, lang, base), minutes=index.minutes(pub, lang),
                          standfirst=True, heading=heading)
     return (f'<header class="cv-article-header">{header}</header>\n' + html + "\n"

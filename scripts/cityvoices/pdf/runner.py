@@ -133,6 +133,13 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
     articles match)."""
     cat = _catalog.build_catalog(sources, validate=False)
     texts = dict(sources)
+    titles: dict[tuple[str, str], str | None] = {}
+
+    def issue_titles(issue: str, lang: str) -> str | None:
+        if (issue, lang) not in titles:
+            titles[(issue, lang)] = cat.issue_title(issue, lang)
+        return titles[(issue, lang)]
+
     css = css_text()
     fingerprint = code_fingerprint()
     memo: dict[Path, str] = {}
@@ -161,7 +168,7 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
                     probs.append(Problem(settings.source_path(ver.src_uri), _line_of(text, src),
                                          "pdf-image-missing", f"image {src!r} not found (looked for "
                                          f"{textio.display_path(path)})", "error"))
-            header = render.page_header(ver.meta, lang, issue_title=cat.issue_title(pub.issue or "", lang)) \
+            header = render.page_header(ver.meta, lang, issue_title=issue_titles(pub.issue or "", lang)) \
                 if "<h1" not in body else ""
             prepared = assemble.prepare_body(body, src_uri=ver.src_uri, docs_dir=str(settings.docs_dir),
                                              prefix="b", site_url=settings.site_url)
@@ -205,20 +212,19 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
             continue
         if only and not any(only(v.src_uri) for p in members for v in p.versions.values()):
             continue
-        members = sorted(members, key=lambda p: (p.date, p.key))
+        members = sorted(members, key=_catalog.contents_key)  # the issue's contents order, as on the site
         for lang in i18n.LANGS:
             keys = []
             for pub in members:
                 use = lang if lang in pub.versions else pub.primary.lang
                 get_part(pub, use)
                 keys.append((pub.key, use))
-            title = _catalog.issue_title(members, lang)
+            title = _catalog.issue_title(members, lang, cat.issue_pages().get(issue))
             newest = max(p.date for p in members)
             doc = assemble.issue_document(
                 issue, lang, [parts[k] for k in keys], issue_title=title,
                 date_text=i18n.format_month(newest, lang) if newest.year > 1 else "",
-                online_url=(settings.site_url.rstrip("/") + "/" + urls.lang_root(lang) + members[0].section + "/")
-                if settings.site_url else "")
+                online_url=urls.absolute_url(settings.site_url, urls.issue_url(members[0].section, issue, lang)))
             jobs.append(make_job(assemble.issue_pdf_name(issue, lang), "issue", doc, keys))
     return jobs, problems
 
