@@ -448,6 +448,12 @@ def test_people_and_tag_pages(mag_site, lang):
     tag = page(mag_site, f"{prefix}tags/{water}")
     assert [a.get_text() for a in tag.select("li.cv-card a.cv-item-title")] == (
         ["넷째 글", "첫째 글", "셋째 글"] if lang == "ko" else ["Fourth piece", "First piece", "Third piece"])
+    assert tag.select_one("h1").get_text() == water
+    # 물 stands beside "water" in the translated tag lists: the switcher leads there
+    switch = {a["hreflang"]: a["href"] for a in tag.select("a.md-select__link[hreflang]")}
+    other_tag = "water" if lang == "ko" else "물"
+    target = resolve(mag_site, f"{prefix}tags/{water}/", switch["en" if lang == "ko" else "ko"])
+    assert target == mag_site / ("en/" if lang == "ko" else "") / "tags" / other_tag / "index.html"
     translator = page(mag_site, f"{prefix}authors/{'김번역' if lang == 'ko' else 'kim-translator'}") \
         if lang == "ko" else None
     if translator is not None:

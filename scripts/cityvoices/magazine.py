@@ -101,10 +101,12 @@ class Person:
 
     def entries(self) -> list[tuple[Publication, str]]:
         """``(publication, role)`` newest first; role ``by`` or ``translated_by``."""
-        seen = {p.key for p in self.written}
-        items = [(p, "by") for p in self.written] + [(p, "translated_by") for p in self.translated
-                                                    if p.key not in seen]
-        return sorted(items, key=lambda e: _newest(e[0]))
+        if "_entries" not in self.__dict__:
+            seen = {p.key for p in self.written}
+            items = [(p, "by") for p in self.written] + [(p, "translated_by") for p in self.translated
+                                                        if p.key not in seen]
+            self.__dict__["_entries"] = sorted(items, key=lambda e: _newest(e[0]))
+        return self.__dict__["_entries"]
 
 
 @dataclass
@@ -114,7 +116,9 @@ class Tag:
     pubs: list[Publication] = field(default_factory=list)
 
     def entries(self) -> list[tuple[Publication, str]]:
-        return [(p, "") for p in sorted(self.pubs, key=_newest)]
+        if "_entries" not in self.__dict__:
+            self.__dict__["_entries"] = [(p, "") for p in sorted(self.pubs, key=_newest)]
+        return self.__dict__["_entries"]
 
 
 @dataclass
@@ -555,24 +559,32 @@ def article_end(index: Index, pub: Publication, lang: str, base: str) -> str:
             out.append(f'<p class="cv-tags" lang="{lang}"><span class="cv-role">{esc(i18n.label(lang, "tags"))}</span> '
                        + " ".join(links) + "</p>")
     prev, nxt = index.neighbours(pub)
-    if prev or nxt:
-        nav = [f'<nav class="cv-issue-nav" lang="{lang}" aria-label="{esc(i18n.label(lang, "issue_nav"))}">']
-        for other, rel, key in ((prev, "prev", "previous"), (nxt, "next", "next")):
-            if other is None:
-                nav.append(f'<span class="cv-{rel} cv-nav-empty"></span>')
-                continue
-            o = other.version(lang)
-            nav.append(f'<a class="cv-{rel}" rel="{rel}" href="{_href(other.url(lang), base)}">'
-                       f'<span class="cv-nav-dir">{esc(i18n.label(lang, key))}</span>'
-                       f'<span class="cv-nav-title"{_lang_attr(o.lang, lang)}>{esc(o.title)}</span></a>')
-        nav.append("</nav>")
-        out.append("".join(nav))
+    out.append(_prev_next(lang, base, "issue_nav", [
+        (p.url(lang), p.version(lang).title, p.version(lang).lang) if p else None for p in (prev, nxt)],
+        ("previous", "next")))
     related = index.related(pub, lang)
     if related:
         out.append(f'<aside class="cv-related" lang="{lang}" aria-labelledby="cv-related-title">'
                    f'<h2 id="cv-related-title">{esc(i18n.label(lang, "related"))}</h2>'
                    + cards(related, lang, base, index, cls="cv-cards--related", summary=False) + "</aside>")
-    return "\n".join(out)
+    return "\n".join(o for o in out if o)
+
+
+def _prev_next(lang: str, base: str, label: str, targets: list, words: tuple[str, str]) -> str:
+    """``<nav>`` to the previous and the next of something; ``targets`` are
+    ``(site path, title, language of the title)`` or ``None``."""
+    if not any(targets):
+        return ""
+    nav = [f'<nav class="cv-issue-nav" lang="{lang}" aria-label="{esc(i18n.label(lang, label))}">']
+    for target, rel, word in zip(targets, ("prev", "next"), words):
+        if target is None:
+            nav.append(f'<span class="cv-{rel} cv-nav-empty"></span>')
+            continue
+        url, title, title_lang = target
+        nav.append(f'<a class="cv-{rel}" rel="{rel}" href="{_href(url, base)}">'
+                   f'<span class="cv-nav-dir">{esc(i18n.label(lang, word))}</span>'
+                   f'<span class="cv-nav-title"{_lang_attr(title_lang, lang)}>{esc(title)}</span></a>')
+    return "".join(nav) + "</nav>"
 
 
 # -- the home page -----------------------------------------------------------------------------
@@ -612,7 +624,7 @@ def home(index: Index, lang: str, base: str) -> str:
                    f'{esc(i18n.label(lang, "all_issues"))}</a></p>')
     if not out:
         return f'<p class="cv-empty">{esc(i18n.label(lang, "listing.empty"))}</p>'
-    return "\n".join(out)
+    return "\n".join(o for o in out if o)
 
 
 def _issue_meta(issue: Issue, lang: str) -> str:
@@ -657,18 +669,9 @@ def issue_page(index: Index, issue: Issue, lang: str, base: str, *, note_html: s
                    f'<h2 id="cv-contents">{esc(i18n.label(lang, "contents"))}</h2>'
                    + cards(issue.pubs, lang, base, index, cls="cv-cards--list cv-cards--contents", tag="ol")
                    + "</section>")
-    older, newer = index.issue_neighbours(issue)
-    if older or newer:
-        nav = [f'<nav class="cv-issue-nav" aria-label="{esc(i18n.label(lang, "all_issues"))}">']
-        for other, rel, key in ((older, "prev", "previous_issue"), (newer, "next", "next_issue")):
-            if other is None:
-                nav.append(f'<span class="cv-{rel} cv-nav-empty"></span>')
-                continue
-            nav.append(f'<a class="cv-{rel}" rel="{rel}" href="{_href(other.url(lang), base)}">'
-                       f'<span class="cv-nav-dir">{esc(i18n.label(lang, key))}</span>'
-                       f'<span class="cv-nav-title">{esc(other.title(lang))}</span></a>')
-        nav.append("</nav>")
-        out.append("".join(nav))
+    out.append(_prev_next(lang, base, "all_issues", [
+        (i.url(lang), i.title(lang), lang) if i else None for i in index.issue_neighbours(issue)],
+        ("previous_issue", "next_issue")))
     return "\n".join(o for o in out if o)
 
 
@@ -737,7 +740,7 @@ def list_page(index: Index, kind: str, slug: str, lang: str, base: str, page: in
         line = " · ".join(counts)
         up = (urls.people_url(lang), i18n.label(lang, "people"))
     else:
-        title = i18n.label(lang, "tag.title", tag=item.name)
+        title = item.name  # under the kicker "Tags"; the document title says "Tag: …"
         line = _count(len(entries), lang, "publications_count")
         up = (urls.tags_url(lang), i18n.label(lang, "tags"))
     body = "".join(card(p, lang, base, index, image=False, role=role if kind == "person" else "")

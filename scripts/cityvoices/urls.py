@@ -79,7 +79,16 @@ def relative_url(target: str, base: str) -> str:
     (both directory URLs like ``en/cityvoices/``).  A result whose first
     segment holds a ``:`` gets ``./`` in front, so a folder named
     ``javascript:…`` can never become a scheme."""
-    rel = posixpath.relpath("/" + target, "/" + base if base.endswith("/") else posixpath.dirname("/" + base))
+    start = base if base.endswith("/") else posixpath.dirname(base)
+    t = [p for p in target.split("/") if p]
+    s = [p for p in start.split("/") if p]
+    if "." in t or ".." in t or "." in s or ".." in s:
+        rel = posixpath.relpath("/" + target, "/" + start)  # what the fast path below computes
+    else:
+        i = 0
+        while i < len(t) and i < len(s) and t[i] == s[i]:
+            i += 1
+        rel = "/".join([".."] * (len(s) - i) + t[i:]) or "."
     if target.endswith("/") and not rel.endswith("/"):
         rel += "/"
     if rel in (".", "./"):

@@ -6,7 +6,10 @@ The project's own site is built twice in one run, like ``bench search``'s
 - **stock**: Material + mkdocs-static-i18n with the project's Markdown
   extensions, no hooks, no overrides, no extra CSS (:func:`cityvoices.archive.stock_config`),
   ``mkdocs build``;
-- **ours**: the project's ``mkdocs.yml``, ``cityvoices build --no-pdf --no-offline``.
+- **ours**: the project's ``mkdocs.yml``, ``cityvoices build --no-pdf --no-offline``;
+- with ``--baseline REF`` also **REF**: the same, from the repository at git
+  revision REF (its code, templates, CSS and docs: ``git archive``), to
+  compare with what the site weighed before a change.
 
 Each page is opened in a fresh browser context (empty cache) served over
 local HTTP (no compression: the bytes are the files' own), and every
@@ -48,22 +51,33 @@ KINDS = (("document", ("document",)), ("CSS", ("stylesheet",)), ("JavaScript", (
          ("images", ("image",)), ("fonts", ("font",)))
 
 
-def _env() -> dict:
+def _env(scripts: Path = SCRIPTS) -> dict:
     import os
 
     env = dict(os.environ)
     env["NO_MKDOCS_2_WARNING"] = "1"
-    env["PYTHONPATH"] = str(SCRIPTS) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["PYTHONPATH"] = str(scripts)
     return env
 
 
-def build(root: Path, ours: bool, site: Path) -> float:
+def checkout(repo: Path, ref: str, dest: Path) -> Path:
+    """The tree of git revision ``ref`` of ``repo`` in ``dest`` (``git archive``)."""
+    dest.mkdir(parents=True)
+    archive_ = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", ref], capture_output=True)
+    if archive_.returncode != 0:
+        raise CityVoicesError("--baseline", 0, f"git archive {ref}: {archive_.stderr.decode(errors='replace')[:200]}",
+                              "bench-args")
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive_.stdout, check=True)
+    return dest
+
+
+def build(root: Path, ours: bool, site: Path, scripts: Path = SCRIPTS) -> float:
     cmd = ([sys.executable, "-m", "cityvoices", "build", "-q", "--no-pdf", "--no-offline", "-f",
             str(root / "mkdocs.yml")] if ours else
            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "stock.yml")])
     cmd += ["-d", str(site)]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=root, env=_env(), capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=root, env=_env(scripts), capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"build failed: {' '.join(cmd)}\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
     return time.perf_counter() - t0
@@ -141,6 +155,8 @@ def table(rows: list[dict]) -> str:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--width", type=int, default=1280, help="viewport width (default 1280)")
     parser.add_argument("--height", type=int, default=800, help="viewport height (default 800)")
+    parser.add_argument("--baseline", default=None, metavar="REF",
+                        help="also measure the site as git revision REF built it (e.g. main)")
     parser.add_argument("--workdir", default=None, help="where to build (default: a temp folder)")
     parser.add_argument("--output", default=None, help="BENCHMARKS.md to update (default: repository root)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
@@ -155,8 +171,13 @@ def run(args: argparse.Namespace) -> int:
     work = Path(tempfile.mkdtemp(prefix="cv-bench-pages-", dir=args.workdir))
     try:
         root = prepare(work / "project", repo)
-        sites = {"stock": work / "site-stock", "ours": work / "site-ours"}
+        sites = {"stock": work / "site-stock"}
         build(root, False, sites["stock"])
+        if args.baseline:
+            base = checkout(repo, args.baseline, work / "baseline")
+            sites[args.baseline] = work / "site-baseline"
+            build(prepare(work / "project-baseline", base), True, sites[args.baseline], base / "scripts")
+        sites["ours"] = work / "site-ours"
         build(root, True, sites["ours"])
         rows = measure(sites, {"width": args.width, "height": args.height})
     finally:
@@ -171,21 +192,26 @@ def run(args: argparse.Namespace) -> int:
             ok = False
             notes.append(f"- {r['setup']} {r['page']} ({r['lang']}) answered HTTP {r['status']}")
     for lang in ("ko", "en"):
-        ours = next((r for r in rows if r["setup"] == "ours" and r["page"] == "article" and r["lang"] == lang), None)
-        stock = next((r for r in rows if r["setup"] == "stock" and r["page"] == "article" and r["lang"] == lang),
-                     None)
+        def find(setup: str):
+            return next((r for r in rows if r["setup"] == setup and r["page"] == "article" and r["lang"] == lang), None)
+
+        ours, stock = find("ours"), find("stock")
         if ours is None:
             continue
         met = ours["bytes"] <= TARGET_ARTICLE
         ok &= met
         vs = f", stock {stock['bytes'] / 1000:.0f} KB" if stock else ""
+        before = find(args.baseline) if args.baseline else None
+        if before is not None:
+            vs += f", {args.baseline} {before['bytes'] / 1000:.0f} KB ({(ours['bytes'] - before['bytes']) / 1000:+.1f} KB)"
         notes.append(f"- Article page ({lang}) on first load: {ours['bytes'] / 1000:.0f} KB in {ours['requests']} "
                      f"requests{vs} (target ≤ {TARGET_ARTICLE / 1000:.0f} KB: {'met' if met else 'NOT met'}).")
     notes.append(f"- Every response body counted (local HTTP, no compression), fresh context per page, "
                  f"viewport {args.width}×{args.height}, until the network is idle + 0.5 s; lazily loaded "
                  "images count only when Chromium fetches them. Stock: Material + static-i18n with the "
                  "project's Markdown extensions, no hooks/overrides/extra CSS, same docs/.")
-    notes.append(f"- Chromium {CHROMIUM}; machine: {bench.machine()}; command: `cityvoices bench pages`.")
+    command = "cityvoices bench pages" + (f" --baseline {args.baseline}" if args.baseline else "")
+    notes.append(f"- Chromium {CHROMIUM}; machine: {bench.machine()}; command: `{command}`.")
     text = table(rows) + "\n\n" + "\n".join(notes) + "\n"
     print(text)
     if not args.no_write:
