@@ -1,8 +1,8 @@
 """Clearly labelled placeholder images for figures whose photographs we do
 not have.  Pure: returns SVG text; nothing is downloaded.
 
-A placeholder says what it is once ("PLACEHOLDER · 자리표시 이미지") and
-nothing else: the figure's caption is shown once, beneath it, by the page
+A placeholder says what it is once, in one line ("PLACEHOLDER · 그림 3 /
+Figure 3", the number so that a proof reader can match it) and nothing else: the figure's caption is shown once, beneath it, by the page
 (a placeholder that repeated its caption showed it two or three times), and
 the ``alt`` text of the ``<img>`` is what a screen reader reads.  It is wide
 and low (3:1), and carries :data:`MARK`, so the site can recognise it
@@ -31,7 +31,7 @@ def placeholder_svg(number: int, subject_ko: str = "", subject_en: str = "", *, 
         f'stroke="#8a94a6" stroke-width="6" stroke-linejoin="round"/>\n'
         f'<text x="{cx}" y="{cy + 70}" font-family="Noto Sans CJK KR, Noto Sans KR, Apple SD Gothic Neo, '
         f'Malgun Gothic, sans-serif" font-size="34" text-anchor="middle" fill="#3b4252" letter-spacing="2">'
-        f'PLACEHOLDER · 자리표시 이미지</text>\n'
+        f'PLACEHOLDER · 그림 {int(number)} / Figure {int(number)}</text>\n'
         "</svg>\n"
     )
 

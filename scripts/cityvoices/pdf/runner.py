@@ -168,7 +168,8 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
                     probs.append(Problem(settings.source_path(ver.src_uri), _line_of(text, src),
                                          "pdf-image-missing", f"image {src!r} not found (looked for "
                                          f"{textio.display_path(path)})", "error"))
-            header = render.page_header(ver.meta, lang, issue_title=issue_titles(pub.issue or "", lang)) \
+            header = render.page_header(ver.meta, lang, issue_title=issue_titles(pub.issue or "", lang),
+                                        standfirst=True) \
                 if "<h1" not in body else ""
             prepared = assemble.prepare_body(body, src_uri=ver.src_uri, docs_dir=str(settings.docs_dir),
                                              prefix="b", site_url=settings.site_url)
