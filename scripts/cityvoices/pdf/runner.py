@@ -155,7 +155,8 @@ def render_part(cat: _catalog.Catalog, pub: _catalog.Publication, lang: str, tex
                                  f"{textio.display_path(path)})", "error"))
     if issue_title is None:
         issue_title = cat.issue_title(pub.issue or "", lang)
-    header = render.page_header(ver.meta, lang, issue_title=issue_title) if "<h1" not in body else ""
+    header = render.page_header(ver.meta, lang, issue_title=issue_title, standfirst=True) \
+        if "<h1" not in body else ""
     return body, header, probs, h.hexdigest()
 
 
@@ -173,23 +174,24 @@ class IssueEdition:
 
 def issue_editions(cat: _catalog.Catalog, settings: SiteSettings, *,
                    only: Callable[[str], bool] | None = None) -> list[IssueEdition]:
-    """Every issue in every language: its articles by date then key; an
-    article missing in a language is taken in its own language."""
+    """Every issue in every language: its articles in the issue's contents
+    order (as on the site: ``order:``, then date); an article missing in a
+    language is taken in its own language."""
     out = []
     for issue, members in cat.issues():
         if issue == "?":
             continue
         if only and not any(only(v.src_uri) for p in members for v in p.versions.values()):
             continue
-        members = sorted(members, key=lambda p: (p.date, p.key))
+        members = sorted(members, key=_catalog.contents_key)
         newest = max(p.date for p in members)
+        page = cat.issue_pages().get(issue)
         for lang in i18n.LANGS:
             keys = [(pub, lang if lang in pub.versions else pub.primary.lang) for pub in members]
             out.append(IssueEdition(
-                issue, lang, keys, _catalog.issue_title(members, lang),
+                issue, lang, keys, _catalog.issue_title(members, lang, page),
                 i18n.format_month(newest, lang) if newest.year > 1 else "",
-                (settings.site_url.rstrip("/") + "/" + urls.lang_root(lang) + members[0].section + "/")
-                if settings.site_url else ""))
+                urls.absolute_url(settings.site_url, urls.issue_url(members[0].section, issue, lang))))
     return out
 
 
@@ -205,6 +207,13 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
     articles match)."""
     cat = _catalog.build_catalog(sources, validate=False)
     texts = dict(sources)
+    titles: dict[tuple[str, str], str | None] = {}
+
+    def issue_titles(issue: str, lang: str) -> str | None:
+        if (issue, lang) not in titles:
+            titles[(issue, lang)] = cat.issue_title(issue, lang)
+        return titles[(issue, lang)]
+
     css = css_text()
     fingerprint = code_fingerprint()
     memo: dict[Path, str] = {}
@@ -217,7 +226,8 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
         key = (pub.key, lang)
         if key not in parts:
             ver = pub.versions[lang]
-            body, header, probs, digest = render_part(cat, pub, lang, texts[ver.src_uri], settings, memo)
+            body, header, probs, digest = render_part(cat, pub, lang, texts[ver.src_uri], settings, memo,
+                                                      issue_title=issue_titles(pub.issue or "", lang))
             prepared = assemble.prepare_body(body, src_uri=ver.src_uri, docs_dir=str(settings.docs_dir),
                                              prefix="b", site_url=settings.site_url)
             parts[key] = assemble.Part(pub.key, lang, ver.src_uri, ver.meta, header, prepared)
