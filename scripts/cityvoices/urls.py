@@ -30,6 +30,10 @@ from cityvoices.problems import Problem
 
 PDF_DIR = "pdf"
 EPUB_DIR = "epub"
+#: The editors' pages (path inside a language's tree): linked from the
+#: footer ("For editors"), not from the readers' tabs.
+GUIDE_PATH = "guide/"
+STATUS_PATH = "status/"
 
 # --------------------------------------------------------------------------
 # Pages
