@@ -66,19 +66,25 @@ def toc_entries(toc: Iterable[Any]) -> int:
 def section_of(page_url: str, section_urls: Iterable[str]) -> str | None:
     """The readers' section (tab) a page belongs to: the longest tab URL that
     is a folder prefix of the page's URL (``cityvoices/2014-1/x/`` is in
-    ``cityvoices/``); the home tab (``""``) only for the home page itself."""
+    ``cityvoices/``).  The home tab (the language's root, which every other
+    tab's URL starts with: ``""`` or ``en/``) holds the home page only."""
+    urls_ = list(section_urls)
+    home = min(urls_, key=len) if urls_ else None
+    if home is not None and not all(u.startswith(home) for u in urls_):
+        home = None
     best = None
-    for url in section_urls:
-        if url == page_url or (url and page_url.startswith(url) and url.endswith("/")):
+    for url in urls_:
+        if url == page_url or (url != home and url.endswith("/") and page_url.startswith(url)):
             if best is None or len(url) > len(best):
                 best = url
     return best
 
 
 def editors_links(lang: str) -> list[tuple[str, str]]:
-    """``(label, path in the language's tree)`` of the footer's editors' pages."""
-    return [(i18n.label(lang, "chrome.guide"), urls.GUIDE_PATH),
-            (i18n.label(lang, "chrome.status"), urls.STATUS_PATH)]
+    """``(label, site path)`` of the footer's editors' pages in ``lang``."""
+    root = urls.lang_root(lang)
+    return [(i18n.label(lang, "chrome.guide"), root + urls.GUIDE_PATH),
+            (i18n.label(lang, "chrome.status"), root + urls.STATUS_PATH)]
 
 
 def palette_names(lang: str) -> dict[str, str]:

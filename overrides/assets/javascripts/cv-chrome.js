@@ -69,8 +69,15 @@
       : base)
   }
   Array.prototype.forEach.call(links, function (link) {
-    ;["pointerdown", "focus", "keydown", "contextmenu", "click"].forEach(function (type) {
+    ;["pointerdown", "focus", "keydown", "contextmenu"].forEach(function (type) {
       link.addEventListener(type, function () { update(link) })
+    })
+    /* Material's bundle catches clicks on links to a page's alternates and
+     * sends the reader to the other language's page itself, without our
+     * fragment: the switcher's links go where they say. */
+    link.addEventListener("click", function (ev) {
+      update(link)
+      ev.stopPropagation()
     })
   })
 
