@@ -49,7 +49,7 @@ def head_alternates(doc: BeautifulSoup) -> dict[str, str]:
 
 
 def switcher(doc: BeautifulSoup) -> dict[str, tuple[str, str]]:
-    return {a["hreflang"]: (a.get_text(strip=True), a["href"]) for a in doc.select("a.cv-lang__link")}
+    return {a["hreflang"]: (a.get_text(" ", strip=True), a["href"]) for a in doc.select("a.cv-lang__link")}
 
 
 def test_fallback_page_says_so_in_english_and_marks_korean_content(fixture_site):

@@ -126,7 +126,8 @@ def on_page_context(context: Any, page: Any, config: Any, **_: Any) -> Any:
         name = i18n.LANG_NAMES.get(lang, str(alt.get("name", lang)))
         if lang in rep.missing:
             alt["name"] = notices.switcher_name(name, reader)
-            alt["missing"] = True  # set apart by overrides/partials/alternate.html
+            # overrides/partials/alternate.html sets the note apart
+            alt["missing"] = {"name": name, "note": i18n.label(reader, "not_translated")}
             alt["link"] = _catalog.page_url(next(iter(rep.paths.values())), lang)
         elif stand_in and lang in rep.paths:
             alt["name"] = name
