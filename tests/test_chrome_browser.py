@@ -92,6 +92,12 @@ def scheme(page) -> str:
 
 def test_dark_mode_toggles_and_persists(site_dir, serve, browser):
     base = serve(site_dir)
+    # a dark system is followed until the reader chooses
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto(base + ARTICLE)
+    assert scheme(page) == "slate"
+    context.close()
     context = browser.new_context(color_scheme="light", viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
@@ -117,15 +123,6 @@ def test_dark_mode_toggles_and_persists(site_dir, serve, browser):
         context.close()
 
 
-def test_dark_system_preference_is_followed_until_the_reader_chooses(site_dir, serve, browser):
-    base = serve(site_dir)
-    context = browser.new_context(color_scheme="dark")
-    try:
-        page = context.new_page()
-        page.goto(base + ARTICLE)
-        assert scheme(page) == "slate"
-    finally:
-        context.close()
 
 
 def test_footnote_backlinks_are_visible_without_hover(site_dir, serve, page):

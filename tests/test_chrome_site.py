@@ -34,6 +34,12 @@ def resolve(page: str, href: str) -> str:
     return urlparse(urljoin("http://x/" + page, href)).path.lstrip("/")
 
 
+def sample_pages(site: Path, lang: str):
+    """``(path, soup)`` of the listings, the publications and the editors' pages in ``lang``."""
+    for rel in LISTINGS + PUBLICATIONS + ["guide/", "status/"]:
+        yield PREFIX[lang] + rel, soup(site, PREFIX[lang] + rel)
+
+
 def all_pages(site: Path) -> list[str]:
     out = []
     for p in site.rglob("index.html"):
@@ -45,9 +51,7 @@ def all_pages(site: Path) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_tabs_are_the_readers_sections_only(site_dir, lang):
-    for rel in LISTINGS + PUBLICATIONS + ["guide/", "status/"]:
-        page = PREFIX[lang] + rel
-        doc = soup(site_dir, page)
+    for page, doc in sample_pages(site_dir, lang):
         tabs = doc.select("nav.md-tabs a.md-tabs__link")
         assert [a.get_text(strip=True) for a in tabs] == TABS[lang], page
         targets = [resolve(page, a["href"]) for a in tabs]
@@ -70,9 +74,7 @@ def test_the_readers_section_is_marked_on_its_pages(site_dir, lang):
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_footer_names_citynet_and_the_licence_and_links_the_editors_pages(site_dir, lang):
-    for rel in LISTINGS + PUBLICATIONS + ["guide/", "status/"]:
-        page = PREFIX[lang] + rel
-        doc = soup(site_dir, page)
+    for page, doc in sample_pages(site_dir, lang):
         footer = doc.select_one("footer.md-footer")
         text = footer.get_text(" ", strip=True)
         assert "CITYNET" in text and "CC BY-NC-ND 4.0" in text, page

@@ -5,6 +5,8 @@ with its first hit in view; the snippet is the sentence around the hit."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 
 from cityvoices.search import analyze
@@ -21,6 +23,17 @@ def searcher(site_dir, serve, browser):
     b = probe.Browser(serve(site_dir), browser)
     yield b
     b.close()
+
+
+@contextmanager
+def reader(searcher, lang: str, query: str):
+    """A reader's page in ``lang`` with ``query`` typed into the search box."""
+    page = searcher.open(lang)
+    try:
+        searcher.query(page, query)
+        yield page
+    finally:
+        page.close()
 
 
 def open_result(searcher, page, index: int = 0):
@@ -41,9 +54,7 @@ def stems_of(words: list[str]) -> set[str]:
 def test_waste_management_marks_only_its_forms(searcher, site_dir):
     text = (site_dir / "en" / ARTICLE / "index.html").read_text(encoding="utf-8")
     assert " was " in text and "water" in text  # the words that used to be marked are there
-    page = searcher.open("en")
-    try:
-        searcher.query(page, "waste management")
+    with reader(searcher, "en", "waste management") as page:
         in_results = page.eval_on_selector_all(".md-search-result__list mark", MARKS)
         assert in_results and stems_of(in_results) == {"wast", "manag"}, in_results
         href = open_result(searcher, page)
@@ -52,14 +63,10 @@ def test_waste_management_marks_only_its_forms(searcher, site_dir):
         assert {w.lower() for w in on_page} >= {"waste", "management"}
         assert stems_of(on_page) == {"wast", "manag"}, on_page
         assert not any(w.lower() in ("was", "water", "wat") for w in on_page)
-    finally:
-        page.close()
 
 
 def test_korean_query_marks_its_forms(searcher):
-    page = searcher.open("ko")
-    try:
-        searcher.query(page, "서울시의")
+    with reader(searcher, "ko", "서울시의") as page:
         in_results = page.eval_on_selector_all(".md-search-result__list mark", MARKS)
         assert in_results and all(w.startswith("서울시") for w in in_results), in_results
         open_result(searcher, page)
@@ -67,14 +74,10 @@ def test_korean_query_marks_its_forms(searcher):
         # the particle of the query is stripped; the forms of the text are marked whole
         assert {"서울시는", "서울시의", "서울시"} <= on_page, on_page
         assert all(w.startswith("서울시") and analyze.ko_stem(w) in ("서울시", w) for w in on_page), on_page
-    finally:
-        page.close()
 
 
 def test_a_result_opens_with_its_first_hit_in_view(searcher):
-    page = searcher.open("en")
-    try:
-        searcher.query(page, "TOPIS")
+    with reader(searcher, "en", "TOPIS") as page:
         # the section result (not the page's own entry) for a hit deep in a long section
         links = page.eval_on_selector_all(".md-search-result__list a.md-search-result__link",
                                           "els => els.map(a => a.getAttribute('href'))")
@@ -92,22 +95,16 @@ def test_a_result_opens_with_its_first_hit_in_view(searcher):
             'the-2013-citynet-seoul-congress-and-future-opportunities-for-seoul')
           return !!(h.compareDocumentPosition(document.querySelector('mark.cv-hit')) & Node.DOCUMENT_POSITION_FOLLOWING) }""")
         assert inside
-    finally:
-        page.close()
 
 
 def test_snippet_is_the_sentence_around_the_hit(searcher):
-    page = searcher.open("en")
-    try:
-        searcher.query(page, "TOPIS")
+    with reader(searcher, "en", "TOPIS") as page:
         texts = page.eval_on_selector_all(".md-search-result__list article", "els => els.map(e => e.innerHTML)")
         hit = next(t for t in texts if "<mark" in t and "TOPIS" in t)
         # one sentence (or a window of it), with the hit, not the section's opening
         body = hit.split("</h2>", 1)[-1]
         assert 30 < len(body) < 400, body
         assert "<mark data-md-highlight=\"\">TOPIS</mark>" in body
-    finally:
-        page.close()
 
 
 def test_offline_copy_lands_too(browser, site_dir):
