@@ -148,6 +148,10 @@ def test_site_build_links_every_pdf_and_writes_them(tmp_path):
         soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "lxml")
         link = soup.select_one("h2#group-2099-1 + p.cv-issue-pdf a")
         assert link is not None and (site / page).parent.joinpath(link["href"]).resolve().is_file()
+    # the links are page furniture, not searched text (integrations.search runs after pdf)
+    for lang in ("ko", "en"):
+        docs = "".join(p.read_text(encoding="utf-8") for p in (site / "assets/javascripts/cv-search" / lang).glob("d-*.js"))
+        assert "PDF (" not in docs and "cityvoices" in docs
     # an English-only reader of the Korean-only article gets the Korean PDF, labelled as such
     soup = BeautifulSoup((site / "en/cityvoices/2099-1/other/index.html").read_text(encoding="utf-8"), "lxml")
     labels = [a.get_text() for a in soup.select("p.cv-downloads a")]

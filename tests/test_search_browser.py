@@ -158,4 +158,4 @@ def test_query_time_analyser_matches_build_time(browser, site_dir):
     assert got["query"] == [analyze.query_terms(q) for q in queries]
     expected = [[[list(s) for s in analyze.highlight_spans(t, ts)] for t in texts] for ts in terms]
     assert got["spans"] == expected
-    assert sum(len(s) for per in expected for s in per) > 1000  # the comparison compared marks
+    assert sum(len(s) for per in expected for s in per) > 500  # the comparison compared marks

@@ -28,10 +28,11 @@ _people: dict[str, tuple[str, ...]] = {}
 
 
 def on_page_content(html: str, page: Any, config: Any, **_: Any) -> str:
-    # Before Material's search reads the page (its on_page_context): the
-    # byline, PDF links, footnote numbers and notices are chrome, not text,
-    # and stay out of the index and the snippets; the names in the byline
-    # are indexed with the page (on_post_build).
+    # Before Material's search reads the page (its on_page_context), and
+    # after the modules that add furniture to it (MODULES puts search after
+    # them): the byline, PDF links, footnote numbers and notices are chrome,
+    # not text, and stay out of the index and the snippets; the names in the
+    # byline are indexed with the page (on_post_build).
     if not enabled(config, "search"):
         return html
     people = search_index.people_words(page.meta)

@@ -65,14 +65,14 @@ RE_CLASSED_TAG = re.compile(r'<(?P<tag>[a-zA-Z][a-zA-Z0-9]*)(?P<attrs>\s[^>]*?\b
 
 def exclude_chrome(html_text: str, classes: tuple[str, ...] = CHROME_CLASSES) -> str:
     """``html_text`` with ``data-search-exclude`` on every element carrying
-    one of ``classes`` (Material's search skips such elements and drops the
-    attribute from the page afterwards)."""
+    one of ``classes``: Material's search skips such elements, then removes
+    the attribute (with its value) from the page, which is left as it was."""
     wanted = set(classes)
 
     def mark(m: re.Match[str]) -> str:
         if "data-search-exclude" in m.group("attrs") or not wanted.intersection(m.group("cls").split()):
             return m.group(0)
-        return f'<{m.group("tag")}{m.group("attrs")} data-search-exclude>'
+        return f'<{m.group("tag")}{m.group("attrs")} data-search-exclude="chrome">'
 
     return RE_CLASSED_TAG.sub(mark, html_text)
 
