@@ -38,7 +38,6 @@ def on_env(env: Any, config: Any, **_: Any) -> Any:
     # The templates' UI strings and editors' links come from the package.
     env.globals["cv_label"] = i18n.label
     env.globals["cv_editors_links"] = chrome.editors_links
-    env.globals["cv_lang_names"] = i18n.LANG_NAMES
     return env
 
 
