@@ -31,10 +31,10 @@ from cityvoices.search import analyze
 
 FORMAT = 2
 KO_SHARD_BYTES = 24_000
-DOC_CHUNK_BYTES = 16_000
+DOC_CHUNK_BYTES = 8_000
 #: Text kept per section for the snippet: the worker shows the sentence
 #: around the first hit in it (the whole text is indexed).
-SNIPPET_SOURCE_CHARS = 4_000
+SNIPPET_SOURCE_CHARS = 2_000
 TITLE_WEIGHT = 8
 
 #: Classes of elements that are chrome, not text: left out of the search
