@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from cityvoices import i18n, pubtypes, textio
+from cityvoices import i18n, pubtypes, textio, urls
 from cityvoices.integrations.common import current_lang, enabled, get_catalog, log, log_problem, read_sources
 from cityvoices.pdf import assemble, runner
 
@@ -36,7 +36,9 @@ def failed_outputs() -> list[str]:
 def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> str | None:
     # Runs after site.on_page_content has put the <h1> and byline in place, so
     # the links go right under the byline; listing pages get one link per issue.
-    if not enabled(config, "pdf"):
+    # The same row carries the link to the side-by-side page (its own switch).
+    pdf_on, side_by_side_on = enabled(config, "pdf"), enabled(config, "parallel")
+    if not pdf_on and not side_by_side_on:
         return None
     lang = current_lang(config)
     cat = get_catalog(config)
@@ -44,9 +46,14 @@ def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> 
         pub = cat.by_src(page.file.src_uri)
         if pub is not None:
             langs = [lg for lg in i18n.LANGS if lg in pub.versions]
-            return assemble.insert_downloads(html, assemble.downloads_html(pub.key, lang, page.url, langs))
+            both = side_by_side_on and all(lg in pub.versions for lg in i18n.LANGS)
+            if not pdf_on and not both:
+                return None
+            return assemble.insert_downloads(html, assemble.downloads_html(
+                pub.key, lang, page.url, langs, pdf=pdf_on,
+                side_by_side=urls.side_by_side_url(pub.key, lang) if both else None))
     row = pubtypes.get(page.meta.get("listing"))
-    if row is not None and row.group_pdf:
+    if pdf_on and row is not None and row.group_pdf:
         issues = {key for key, _ in cat.issues() if key != "?"}
         return assemble.insert_issue_links(
             html, lambda key: assemble.issue_link_html(key, lang, page.url) if key in issues else "")

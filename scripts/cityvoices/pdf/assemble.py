@@ -454,17 +454,24 @@ def _date(meta: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------
 # Site links
 
-def downloads_html(key: str, lang: str, page_url_: str, langs: Iterable[str]) -> str:
-    """``<p class="cv-downloads">`` with this page's PDF and the bilingual one."""
+def downloads_html(key: str, lang: str, page_url_: str, langs: Iterable[str], *, pdf: bool = True,
+                   side_by_side: str | None = None) -> str:
+    """``<p class="cv-downloads">`` with this page's PDF and the bilingual one
+    (``pdf``), and the link to the side-by-side page (``side_by_side``: its
+    site path, :func:`cityvoices.urls.side_by_side_url`)."""
     esc = _html.escape
     langs = list(langs)
     links = []
     own = lang if lang in langs else (langs[0] if langs else lang)
     labels = i18n.LABELS.get(lang, i18n.LABELS["en"])
-    pdf_label = labels["pdf"] if own == lang else f"PDF ({i18n.LANG_IN[lang][own]})"
-    links.append(f'<a class="cv-pdf" href="{esc(url_href(relative_url(pdf_path(pdf_name(key, own)), page_url_)))}" '
-                 f'type="application/pdf" hreflang="{own}" download>{esc(pdf_label)}</a>')
-    if len(langs) > 1:
+    if side_by_side:
+        links.append(f'<a class="cv-side-by-side" href="{esc(url_href(relative_url(side_by_side, page_url_)))}">'
+                     f'{esc(labels["side_by_side"])}</a>')
+    if pdf:
+        pdf_label = labels["pdf"] if own == lang else f"PDF ({i18n.LANG_IN[lang][own]})"
+        links.append(f'<a class="cv-pdf" href="{esc(url_href(relative_url(pdf_path(pdf_name(key, own)), page_url_)))}" '
+                     f'type="application/pdf" hreflang="{own}" download>{esc(pdf_label)}</a>')
+    if pdf and len(langs) > 1:
         links.append(f'<a class="cv-pdf cv-pdf-bilingual" href="'
                      f'{esc(url_href(relative_url(pdf_path(pdf_name(key, "bilingual")), page_url_)))}" '
                      f'type="application/pdf" download>{esc(labels["pdf_bilingual"])}</a>')
