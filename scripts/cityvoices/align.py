@@ -581,8 +581,7 @@ def _describe(row: Row) -> str:
         what = "paragraph" if row.kind == "text" else row.kind
         where = f"line {cell.line}" if cell.line == cell.end or row.kind != "text" else f"lines {cell.line}–{cell.end}"
         return f"a {what} in {side} ({where}) has no {other} counterpart"
-    return (f"ko lines {ko.line}–{ko.end} against en lines {en.line}–{en.end} "
-            f"(confidence {row.confidence:.2f})")
+    return f"ko lines {ko.line}–{ko.end} against en lines {en.line}–{en.end} ({row.confidence:.2f})"
 
 
 def hints(al: Alignment, lang: str = "ko") -> list[Problem]:
@@ -597,10 +596,12 @@ def hints(al: Alignment, lang: str = "ko") -> list[Problem]:
             key=lambda r: r.confidence)[:2]
         name = f"section “{sec.title}”" if sec.title else "the text before the first heading"
         details = "; ".join(_describe(r) for r in rows[:3])
+        if sec.flagged:
+            what = f"{len(sec.flagged)} part(s) do not line up: {details}"
+        else:
+            what = f"the paragraphs line up with low confidence (mean {sec.confidence:.2f}; lowest: {details})"
         out.append(Problem(al.path(lang), sec.lines.get(lang) or 1, "align-low-confidence",
-                           f"{name}: the two languages line up with low confidence (mean "
-                           f"{sec.confidence:.2f}): {details}; check that the translation is complete and "
-                           "in the same order",
+                           f"{name}: {what}; check that the translation is complete and in the same order",
                            "warning"))
     return out
 

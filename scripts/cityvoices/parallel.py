@@ -177,6 +177,10 @@ class PairReport:
     translator_notes: dict[str, list[str]] = field(default_factory=dict)
     lang_only: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: sections whose paragraphs line up with low confidence
+    #: (:func:`cityvoices.align.hints`): warnings for the translator that do
+    #: not change the status (nor ``cityvoices check``'s exit code)
+    alignment_hints: list[Problem] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
@@ -758,8 +762,11 @@ def _compare_seq(kind: str, a: Structure, xs: list[Item], b: Structure, ys: list
 # Checking a publication
 
 
-def check_pair(key: str, versions: dict[str, tuple[str, str]]) -> PairReport:
-    """Check one publication. ``versions``: ``{lang: (path, text)}``."""
+def check_pair(key: str, versions: dict[str, tuple[str, str]], *, align: bool = True) -> PairReport:
+    """Check one publication. ``versions``: ``{lang: (path, text)}``; with
+    ``align``, a pair is also aligned paragraph by paragraph
+    (:mod:`cityvoices.align`) and its low-confidence sections become
+    ``alignment_hints``."""
     rep = PairReport(key, {lang: p for lang, (p, _t) in versions.items()})
     structs = {lang: extract(text, path, lang) for lang, (path, text) in versions.items()}
     for lang, st in structs.items():
@@ -773,7 +780,12 @@ def check_pair(key: str, versions: dict[str, tuple[str, str]]) -> PairReport:
     if len(present) == 2:
         a, b = structs["ko"], structs["en"]
         original = _fm_value(a.meta, "original") or _fm_value(b.meta, "original")
-        rep.divergences.extend(compare(a, b, i18n.other(original) if original in i18n.LANGS else "ko"))
+        translation = i18n.other(original) if original in i18n.LANGS else "ko"
+        rep.divergences.extend(compare(a, b, translation))
+        if align and not rep.problems:
+            from cityvoices import align as _align  # it builds on this module
+
+            rep.alignment_hints = _align.hints(_align.align_structures(a, b), translation)
         if original in i18n.LANGS:
             _translation_state(rep, original, versions, structs)
     if rep.missing:
@@ -807,13 +819,13 @@ def _translation_state(rep: PairReport, original: str, versions: dict[str, tuple
             f"(source_hash {rep.recorded_hash}, source now {rep.expected_hash})").format()
 
 
-def check_sources(files: Iterable[tuple[str, str]]) -> dict[str, PairReport]:
+def check_sources(files: Iterable[tuple[str, str]], *, align: bool = True) -> dict[str, PairReport]:
     """Check every publication among ``(path, text)`` files, keyed by
     :func:`cityvoices.catalog.publication_key` (the catalogue's keys)."""
     texts = dict(files)
     out = {}
     for key, langs in catalog.pair_files(texts).items():
-        out[key] = check_pair(key, {lang: (p, texts[p]) for lang, p in langs.items()})
+        out[key] = check_pair(key, {lang: (p, texts[p]) for lang, p in langs.items()}, align=align)
     return out
 
 
@@ -833,6 +845,8 @@ def format_report(rep: PairReport) -> str:
         lines.append("  " + rep.outdated_reason)
     for d in rep.divergences:
         lines.append("  " + d.format())
+    for h in rep.alignment_hints:
+        lines.append("  " + h.format())
     notes = {lang: v for lang, v in rep.translator_notes.items() if v}
     if notes:
         lines.append("  (translator's notes left out: " + "; ".join(

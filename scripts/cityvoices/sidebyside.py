@@ -130,12 +130,39 @@ def safe_groups(pieces: list[str]) -> list[list[int]]:
     return groups
 
 
-def render_side(al: Alignment, lang: str, convert: Callable[[str], str]) -> Side:
+def render_side(al: Alignment, lang: str, convert: Callable[[str], str],
+                prepare: Callable[[str], str] | None = None) -> Side:
     """Render ``lang``'s rows with ``convert`` (the site's Markdown → HTML),
-    finished for the language (:func:`cityvoices.render.finish_html`)."""
+    finished for the language (:func:`cityvoices.render.finish_html`), then
+    ``prepare`` d on the whole (the print edition moves footnotes to their
+    calls there) before it is cut into rows."""
     html = render.finish_html(convert(marked_markdown(al, lang)), lang)
+    if prepare is not None:
+        html = prepare(html)
     pieces, notes = split_rendered(html, len(al.rows))
     return Side(lang, pieces, notes, safe_groups(pieces))
+
+
+def row_groups(al: Alignment, sides: Mapping[str, Side]) -> list[list[int]]:
+    """Rows shown as one: rows that either language must show together
+    (:func:`safe_groups`) are shown together in both."""
+    ends = set.intersection(*({g[-1] for g in side.groups} for side in sides.values()))
+    merged: list[list[int]] = []
+    group: list[int] = []
+    for n in range(len(al.rows)):
+        group.append(n)
+        if n in ends:
+            merged.append(group)
+            group = []
+    if group:
+        merged.append(group)
+    return merged
+
+
+def figure_parts(html: str) -> tuple[str, str] | None:
+    """``(image part, caption)`` of a rendered captioned figure, else ``None``."""
+    m = FIGURE_RE.match(html)
+    return (m.group("body").strip(), m.group("caption").strip()) if m else None
 
 
 # --------------------------------------------------------------------------
@@ -199,13 +226,11 @@ def _empty_note(row: Row, missing: str, page_lang: str) -> str:
 def _figure(pieces: Mapping[str, str], order: list[str], page_lang: str) -> str | None:
     """One figure across both columns: the image once (the page language's,
     for its alt text), both captions; ``None`` when they are not plain figures."""
-    parts = {lang: FIGURE_RE.match(pieces[lang]) for lang in order}
+    parts = {lang: figure_parts(pieces[lang]) for lang in order}
     if not all(parts.values()):
         return None
-    body = parts[page_lang].group("body").strip()
-    captions = "".join(
-        f'<div class="cv-par-caption" lang="{lang}">{parts[lang].group("caption").strip()}</div>' for lang in order)
-    return (f'<figure class="cv-par-figure">{body}'
+    captions = "".join(f'<div class="cv-par-caption" lang="{lang}">{parts[lang][1]}</div>' for lang in order)
+    return (f'<figure class="cv-par-figure">{parts[page_lang][0]}'
             f'<figcaption class="cv-par-captions">{captions}</figcaption></figure>')
 
 
@@ -229,17 +254,7 @@ def page_html(al: Alignment, sides: Mapping[str, Side], page_lang: str, text: Pa
     order = [page_lang, i18n.other(page_lang)]
     local = {lang: [localize(p, lang, src_uri=text.src_uri[lang], page_url=page_url) for p in sides[lang].pieces]
              for lang in order}
-    # rows shown together on either side are shown together on both
-    ends = set.intersection(*({g[-1] for g in sides[lang].groups} for lang in order))
-    merged: list[list[int]] = []
-    group: list[int] = []
-    for n in range(len(al.rows)):
-        group.append(n)
-        if n in ends:
-            merged.append(group)
-            group = []
-    if group:
-        merged.append(group)
+    merged = row_groups(al, sides)
     rows_html = []
     for group in merged:
         pieces = {lang: "\n".join(local[lang][n] for n in group if local[lang][n]) for lang in order}
