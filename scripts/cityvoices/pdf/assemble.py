@@ -436,8 +436,10 @@ def _print_figure(row: PrintRow, order: list[str]) -> str | None:
 def _parallel(doc: Document) -> str:
     """The parallel edition: two aligned columns per page (Korean left), each
     row of the alignment a table row, so both texts of a row start side by
-    side; a figure once across both columns with both captions; footnotes at
-    the foot of the page of their call, each language's under its column."""
+    side; a figure once across both columns with both captions (between two
+    tables, a block as in the single-language editions, so that a note called
+    in its caption stays on its page); footnotes at the foot of the page of
+    their call, each language's under its column."""
     esc = _html.escape
     order = [p.lang for p in doc.parts]
     heads = []
@@ -447,19 +449,28 @@ def _parallel(doc: Document) -> str:
         heads.append(f'<td class="cv-pcell" lang="{part.lang}">{header}</td>')
     first = doc.parts[0]
     title = " / ".join(dict.fromkeys(p.title for p in doc.parts))
+    table_open = ('<table class="cv-prows"><colgroup><col class="cv-pcol"><col class="cv-pcol"></colgroup>'
+                  "<tbody>")
     body = [f'<article class="cv-article cv-parallel-article" lang="{first.lang}" id="a1" '
-            f'data-running="{esc(title)}"><div class="cv-running">{esc(title)}</div>'
-            '<table class="cv-prows"><colgroup><col class="cv-pcol"><col class="cv-pcol"></colgroup><tbody>'
+            f'data-running="{esc(title)}"><div class="cv-running">{esc(title)}</div>', table_open,
             f'<tr class="cv-prow cv-prow-header">{"".join(_bookmark_both(dict(zip(order, heads)), order).values())}'
             "</tr>"]
+    in_table = True
     for row in doc.rows:
-        attrs = f'class="cv-prow cv-prow-{esc(row.kind)}' + (" cv-prow-one-sided" if row.one_sided else "") + \
-            f'" data-rows="{row.rows[0]}-{row.rows[1]}"'
+        data = f'data-rows="{row.rows[0]}-{row.rows[1]}"'
         if row.kind == "figure" and not row.one_sided:
             fig = _print_figure(row, order)
             if fig is not None:
-                body.append(f'<tr {attrs}><td class="cv-pcell cv-pcell-wide" colspan="{len(order)}">{fig}</td></tr>')
+                if in_table:
+                    body.append("</tbody></table>")
+                    in_table = False
+                body.append(fig.replace("<figure ", f"<figure {data} ", 1))
                 continue
+        if not in_table:
+            body.append(table_open)
+            in_table = True
+        attrs = f'class="cv-prow cv-prow-{esc(row.kind)}' + (" cv-prow-one-sided" if row.one_sided else "") + \
+            f'" {data}'
         cells = _bookmark_both(row.cells, order) if row.kind == "heading" else row.cells
         tds = []
         for lang in order:
@@ -470,7 +481,9 @@ def _parallel(doc: Document) -> str:
                 content = f'<p class="cv-pnone" lang="{doc.lang}">{esc(note)}</p>'
             tds.append(f'<td class="cv-pcell" lang="{lang}">{content}</td>')
         body.append(f'<tr {attrs}>{"".join(tds)}</tr>')
-    body.append("</tbody></table></article>")
+    if in_table:
+        body.append("</tbody></table>")
+    body.append("</article>")
     return "".join(body)
 
 
@@ -578,9 +591,6 @@ def downloads_html(key: str, lang: str, page_url_: str, langs: Iterable[str], *,
     links = []
     own = lang if lang in langs else (langs[0] if langs else lang)
     labels = i18n.LABELS.get(lang, i18n.LABELS["en"])
-    if side_by_side:
-        links.append(f'<a class="cv-side-by-side" href="{esc(url_href(relative_url(side_by_side, page_url_)))}">'
-                     f'{esc(labels["side_by_side"])}</a>')
     if pdf:
         pdf_label = labels["pdf"] if own == lang else f"PDF ({i18n.LANG_IN[lang][own]})"
         links.append(f'<a class="cv-pdf" href="{esc(url_href(relative_url(pdf_path(pdf_name(key, own)), page_url_)))}" '
@@ -589,6 +599,9 @@ def downloads_html(key: str, lang: str, page_url_: str, langs: Iterable[str], *,
         links.append(f'<a class="cv-pdf cv-pdf-bilingual" href="'
                      f'{esc(url_href(relative_url(pdf_path(pdf_name(key, "bilingual")), page_url_)))}" '
                      f'type="application/pdf" download>{esc(labels["pdf_bilingual"])}</a>')
+    if side_by_side:
+        links.append(f'<a class="cv-side-by-side" href="{esc(url_href(relative_url(side_by_side, page_url_)))}">'
+                     f'{esc(labels["side_by_side"])}</a>')
     return '<p class="cv-downloads">' + " ".join(links) + "</p>"
 
 
