@@ -44,6 +44,13 @@ properdocs_venv() {
   .venv-properdocs/bin/python -m pip install -q --disable-pip-version-check -r requirements-properdocs.txt
 }
 
+# axe-core (npm, pinned in package.json / package-lock.json) into ./node_modules
+# for the accessibility tests in Chromium.
+npm_install() {
+  command -v npm >/dev/null 2>&1 || apt_install npm
+  npm ci --no-audit --no-fund --silent
+}
+
 export NO_MKDOCS_2_WARNING=1
 
 case "$mode" in
@@ -63,6 +70,7 @@ case "$mode" in
   test)
     apt_install "${APT_RUNTIME[@]}" "${APT_TEST[@]}"
     pip_install requirements-test.txt
+    npm_install
     properdocs_venv
     exec python3 -m pytest "$@"
     ;;

@@ -328,8 +328,8 @@ def _segment(lines: list[str], kinds: list[str], headings: list[tuple[int, int, 
     A block starts at a non-blank line and runs over the following non-blank
     lines; it goes on past blank lines when what follows still belongs to it
     for Python-Markdown: a line indented by four or more (the body of a list
-    item, an admonition or a footnote definition), the next item of the same
-    list, or a caption block (``/// figure-caption`` wraps the block before
+    item, an admonition or a footnote definition, more indented code), the
+    next item of the same list, or a caption block (``/// figure-caption`` wraps the block before
     it).  A heading is always a block of its own; a ``///`` block, a fence
     and an HTML block are never cut.  Trailing blank lines belong to the
     block before them (leading ones to the first block), so the blocks cover
@@ -381,10 +381,12 @@ def _segment(lines: list[str], kinds: list[str], headings: list[tuple[int, int, 
                 nxt = lines[j]
                 bo = syntax.BLOCK_OPEN_RE.match(nxt) if kinds[j] == mdscan.TEXT else None
                 if bo and bo.group("name") in _CONTINUES_BLOCK and kinds[end] != mdscan.HTML:
-                    end = syntax.block_end(lines, j, bo)[0]
-                    continue
-                if kinds[j] == mdscan.TEXT and mdscan.indent_width(nxt) >= 4 and (container or is_list):
+                    pass  # a caption block wraps the block before it
+                elif kinds[j] == mdscan.TEXT and mdscan.indent_width(nxt) >= 4 and (container or is_list):
                     pass
+                elif mdscan.indent_width(nxt) >= 4 and (kinds[end] == mdscan.CODE
+                                                         or mdscan.indent_width(lines[end]) >= 4):
+                    pass  # indented code goes on past blank lines
                 elif is_list and kinds[j] == mdscan.TEXT and mdscan.LIST_ITEM_RE.match(nxt):
                     pass
                 else:
@@ -397,6 +399,15 @@ def _segment(lines: list[str], kinds: list[str], headings: list[tuple[int, int, 
                         k = syntax.block_end(lines, k, bo)[0]
                     end = k
                     k += 1
+        # an HTML comment opened in the block runs to its end (a cut inside
+        # it would end it early)
+        while end + 1 < n and _opens_comment(lines, kinds, start, end):
+            k = end + 1
+            while k < n and not (kinds[k] in (mdscan.TEXT, mdscan.HTML) and "-->" in lines[k]):
+                k += 1
+            end = min(k, n - 1)
+            while end + 1 < n and not blank(end + 1) and end + 1 not in heading_lines:
+                end += 1
         stop = end + 1
         while stop < n and blank(stop):
             stop += 1
@@ -407,6 +418,12 @@ def _segment(lines: list[str], kinds: list[str], headings: list[tuple[int, int, 
     elif out[0].start:  # leading blank lines go with the first block
         out[0] = replace(out[0], start=0)
     return out
+
+
+def _opens_comment(lines: list[str], kinds: list[str], start: int, end: int) -> bool:
+    """Does an HTML comment opened on lines ``start``..``end`` stay open?"""
+    text = "\n".join(lines[k] for k in range(start, end + 1) if kinds[k] in (mdscan.TEXT, mdscan.HTML))
+    return text.rfind("<!--") > text.rfind("-->")
 
 
 def _classify(lines: list[str], kinds: list[str], start: int, end: int, stop: int,

@@ -41,6 +41,10 @@ from cityvoices.align import Alignment, Row
 
 MARK = "<!--cv-row {n}-->"
 MARK_RE = re.compile(r"<!--cv-row (\d+)-->\n?")
+#: a marker the renderer took for text (inside code it did not see as we
+#: did, e.g. a fence whose info string it does not accept): taken out again
+#: with the blank lines around it, so the code reads as on the article page
+TEXT_MARK_RE = re.compile(r"(?:\n\n)?&lt;!--cv-row (\d+)--&gt;(?:\n\n)?")
 FOOTNOTES_OPEN = '<div class="footnote">'
 #: elements that have no end tag
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
@@ -72,27 +76,39 @@ class Side:
     pieces: list[str]
     footnotes: str = ""
     groups: list[list[int]] = field(default_factory=list)
+    #: rows whose marker the renderer swallowed (their text is in the row before)
+    swallowed: set[int] = field(default_factory=set)
 
 
-def split_rendered(html: str, n_rows: int) -> tuple[list[str], str]:
-    """``(pieces, footnotes)`` of a rendered marked text (:func:`marked_markdown`)."""
+def split_rendered(html: str, n_rows: int) -> tuple[list[str], str, set[int]]:
+    """``(pieces, footnotes, swallowed)`` of a rendered marked text
+    (:func:`marked_markdown`): one piece per row, the footnote list, and the
+    rows whose marker ended up as text inside another row (shown with it)."""
     footnotes = ""
+    swallowed = {int(m.group(1)) for m in TEXT_MARK_RE.finditer(html)}
+    if swallowed:
+        html = TEXT_MARK_RE.sub("", html)
     at = html.rfind(FOOTNOTES_OPEN)
     if at >= 0 and not MARK_RE.search(html, at):
         html, footnotes = html[:at], html[at:].strip()
     pieces = [""] * n_rows
     current = None
     pos = 0
+    seen = set()
     for m in MARK_RE.finditer(html):
         if current is not None:
             pieces[current] += html[pos:m.start()]
         current = int(m.group(1))
         if current >= n_rows:
             current = None
+        else:
+            seen.add(current)
         pos = m.end()
     if current is not None:
         pieces[current] += html[pos:]
-    return [p.strip() for p in pieces], footnotes
+    first = next((n for n in range(n_rows) if n in seen), n_rows)
+    swallowed |= {n for n in range(first, n_rows) if n not in seen}
+    return [p.strip() for p in pieces], footnotes, swallowed
 
 
 def _depth_change(fragment: str) -> tuple[int, int]:
@@ -109,14 +125,22 @@ def _depth_change(fragment: str) -> tuple[int, int]:
     return depth, low
 
 
-def safe_groups(pieces: list[str]) -> list[list[int]]:
+def safe_groups(pieces: list[str], swallowed: set[int] = frozenset()) -> list[list[int]]:
     """Rows whose pieces must be shown together: a piece that leaves an
     element open (or closes one it did not open) joins the next ones until
-    the elements balance again."""
+    the elements balance again, and a swallowed row joins the row before."""
     groups: list[list[int]] = []
     open_group: list[int] = []
     depth = 0
     for n, piece in enumerate(pieces):
+        if n in swallowed:
+            if open_group:
+                open_group.append(n)
+            elif groups:
+                groups[-1].append(n)
+            else:
+                open_group.append(n)
+            continue
         change, low = _depth_change(piece)
         open_group.append(n)
         if depth + low < 0:
@@ -139,8 +163,8 @@ def render_side(al: Alignment, lang: str, convert: Callable[[str], str],
     html = render.finish_html(convert(marked_markdown(al, lang)), lang)
     if prepare is not None:
         html = prepare(html)
-    pieces, notes = split_rendered(html, len(al.rows))
-    return Side(lang, pieces, notes, safe_groups(pieces))
+    pieces, notes, swallowed = split_rendered(html, len(al.rows))
+    return Side(lang, pieces, notes, safe_groups(pieces, swallowed), swallowed)
 
 
 def row_groups(al: Alignment, sides: Mapping[str, Side]) -> list[list[int]]:
