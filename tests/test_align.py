@@ -194,7 +194,7 @@ def documents(draw, separators=SEPARATORS, blocks=st.one_of(BLOCKS, ODD)) -> str
     return body + draw(st.sampled_from(["", "\n", "\n\n"]))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents(), documents())
 def test_any_pair_of_documents_comes_back_whole(ko, en):
     al = align.align(ko, en)
