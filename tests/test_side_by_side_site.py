@@ -179,3 +179,40 @@ def test_axe_finds_no_serious_violation(site_dir, serve, browser, width):
         serious = [v for v in result if v["impact"] in ("serious", "critical")]
         assert serious == [], json.dumps(serious, ensure_ascii=False, indent=1)
     page.close()
+
+
+@pytest.mark.build
+def test_preview_re_renders_the_side_by_side_page_of_an_edited_article(tmp_path):
+    from cityvoices.integrations import engine
+
+    docs = {}
+    for lang, body in (("ko", "첫 문단입니다.\n\n## 절\n\n둘째 문단입니다.\n"),
+                       ("en", "First paragraph.\n\n## Section\n\nSecond paragraph.\n")):
+        docs[f"cityvoices/2099-1/test/index.{lang}.md"] = (
+            f"---\ntitle: T {lang}\ntype: article\ndate: 2099-01-01\nissue: 2099-1\nauthors: [A. Writer]\n---\n\n"
+            + body)
+        for name in ("index", "cityvoices/index"):
+            docs[f"{name}.{lang}.md"] = f"---\ntitle: {name}\n---\n\n{name}\n"
+    cfg = make_fixture_project(tmp_path, docs)
+    session = engine.ServeSession(cfg, tmp_path / "work", host="127.0.0.1", port=8999,
+                                  features={"pdf": False, "offline": False, "search": False})
+    try:
+        session.full_build()
+        page = session.site_dir / "cityvoices/2099-1/test/side-by-side/index.html"
+        assert "Second paragraph." in page.read_text(encoding="utf-8")
+        # the English file changes: the Korean site's side-by-side page shows it
+        en = tmp_path / "docs/cityvoices/2099-1/test/index.en.md"
+        en.write_text(en.read_text(encoding="utf-8").replace("Second paragraph.", "A changed paragraph."),
+                      encoding="utf-8")
+        session.rebuild()
+        html = page.read_text(encoding="utf-8")
+        assert "A changed paragraph." in html and "Second paragraph." not in html and "cv-row" not in html
+        # the Korean file changes: its article and its side-by-side page follow
+        ko = tmp_path / "docs/cityvoices/2099-1/test/index.ko.md"
+        ko.write_text(ko.read_text(encoding="utf-8").replace("둘째 문단", "바뀐 문단"), encoding="utf-8")
+        session.rebuild()
+        assert "바뀐 문단" in page.read_text(encoding="utf-8")
+        article = (session.site_dir / "cityvoices/2099-1/test/index.html").read_text(encoding="utf-8")
+        assert "바뀐 문단" in article and "cv-row" not in article
+    finally:
+        session.close()

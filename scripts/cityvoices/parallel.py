@@ -181,13 +181,16 @@ class PairReport:
     #: (:func:`cityvoices.align.hints`): warnings for the translator that do
     #: not change the status (nor ``cityvoices check``'s exit code)
     alignment_hints: list[Problem] = field(default_factory=list)
+    #: the extracted versions (not part of the report: reused by the side-by-side view)
+    structures: dict[str, Structure] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def clean(self) -> bool:
         return self.status == "complete" and not self.problems and not self.file_problems
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = asdict(replace(self, structures={}))
+        del data["structures"]
         data["clean"] = self.clean
         return data
 
@@ -786,6 +789,7 @@ def check_pair(key: str, versions: dict[str, tuple[str, str]], *, align: bool = 
     ``alignment_hints``."""
     rep = PairReport(key, {lang: p for lang, (p, _t) in versions.items()})
     structs = {lang: extract(text, path, lang) for lang, (path, text) in versions.items()}
+    rep.structures = structs
     for lang, st in structs.items():
         rep.problems.extend(p for p in st.problems if p.severity == "error")
         rep.file_problems.extend(st.findings)

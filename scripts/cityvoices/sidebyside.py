@@ -78,6 +78,10 @@ class Side:
     groups: list[list[int]] = field(default_factory=list)
     #: rows whose marker the renderer swallowed (their text is in the row before)
     swallowed: set[int] = field(default_factory=set)
+    #: what its relative links are relative to: the Markdown file ("source",
+    #: as :func:`render_side` renders it) or the article page ("page", the
+    #: site's own rendering, links already made for the page: :func:`cut_side`)
+    base: str = "source"
 
 
 def split_rendered(html: str, n_rows: int) -> tuple[list[str], str, set[int]]:
@@ -167,6 +171,19 @@ def render_side(al: Alignment, lang: str, convert: Callable[[str], str],
     return Side(lang, pieces, notes, safe_groups(pieces, swallowed), swallowed)
 
 
+def cut_side(al: Alignment, lang: str, html: str) -> Side:
+    """A page's finished HTML, rendered from :func:`marked_markdown`, cut
+    into rows (what comes before the first marker, the page's header, is not
+    part of any row); its links are relative to the page (``base="page"``)."""
+    pieces, notes, swallowed = split_rendered(html, len(al.rows))
+    return Side(lang, pieces, notes, safe_groups(pieces, swallowed), swallowed, base="page")
+
+
+def strip_marks(html: str) -> str:
+    """The HTML without its row markers: the page as it would be without them."""
+    return MARK_RE.sub("", TEXT_MARK_RE.sub("", html))
+
+
 def row_groups(al: Alignment, sides: Mapping[str, Side]) -> list[list[int]]:
     """Rows shown as one: rows that either language must show together
     (:func:`safe_groups`) are shown together in both."""
@@ -192,12 +209,13 @@ def figure_parts(html: str) -> tuple[str, str] | None:
 # --------------------------------------------------------------------------
 # Ids and URLs for the page
 
-def localize(fragment: str, lang: str, *, src_uri: str, page_url: str) -> str:
+def localize(fragment: str, lang: str, *, src_uri: str, page_url: str, rendered_at: str | None = None) -> str:
     """Prefix ids with the language and rewrite links for the page at
     ``page_url`` (site path): ``#x`` -> ``#<lang>-x``, images and other
     files relative to the source -> relative to the page, ``x.md`` -> the page
-    of ``x`` in ``lang``."""
-    src_dir = posixpath.dirname(src_uri)
+    of ``x`` in ``lang``.  With ``rendered_at`` (the site path of the page the
+    HTML was rendered for), links are relative to that page instead."""
+    src_dir = rendered_at.rstrip("/") if rendered_at is not None else posixpath.dirname(src_uri)
 
     def sub(m: re.Match[str]) -> str:
         attr, value, close = m.group(1), _html.unescape(m.group(2)), m.group(3)
@@ -216,9 +234,13 @@ def localize(fragment: str, lang: str, *, src_uri: str, page_url: str) -> str:
                 if not syntax.split_lang(target):
                     target = target[:-3] + f".{lang}.md"
                 target = urls.page_url(target, lang)
+            elif parts.path.endswith("/") and target != ".":
+                target += "/"
+            elif target == ".":
+                target = ""
             value = urls.href(urls.relative_url(target, page_url))
-            if parts.fragment:
-                value += f"#{lang}-{parts.fragment}"
+            if parts.fragment:  # another page's part: its ids are its own
+                value += "#" + parts.fragment
         return f"{attr}{_html.escape(value)}{close}"
 
     return ATTR_URL_RE.sub(sub, fragment)
@@ -276,8 +298,11 @@ def page_html(al: Alignment, sides: Mapping[str, Side], page_lang: str, text: Pa
     """The body of the side-by-side page in ``page_lang`` (its language first)."""
     esc = _html.escape
     order = [page_lang, i18n.other(page_lang)]
-    local = {lang: [localize(p, lang, src_uri=text.src_uri[lang], page_url=page_url) for p in sides[lang].pieces]
-             for lang in order}
+    def here(side: Side) -> str | None:
+        return text.article_url[side.lang] if side.base == "page" else None
+
+    local = {lang: [localize(p, lang, src_uri=text.src_uri[lang], page_url=page_url, rendered_at=here(sides[lang]))
+                    for p in sides[lang].pieces] for lang in order}
     merged = row_groups(al, sides)
     rows_html = []
     for group in merged:
@@ -297,8 +322,8 @@ def page_html(al: Alignment, sides: Mapping[str, Side], page_lang: str, text: Pa
                 rows_html.append(f"<div {attrs}>{fig}</div>")
                 continue
         rows_html.append(f"<div {attrs}>{_cells(pieces, order, row, page_lang)}</div>")
-    notes = {lang: localize(sides[lang].footnotes, lang, src_uri=text.src_uri[lang], page_url=page_url)
-             for lang in order}
+    notes = {lang: localize(sides[lang].footnotes, lang, src_uri=text.src_uri[lang], page_url=page_url,
+                            rendered_at=here(sides[lang])) for lang in order}
     if any(notes.values()):
         rows_html.append('<div class="cv-par-row cv-par-notes">' + "".join(
             f'<div class="cv-par-cell" lang="{lang}" data-lang="{esc(i18n.LANG_NAMES[lang])}">'
