@@ -5,7 +5,6 @@ no request leaving the site, and axe-core's serious violations."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -216,3 +215,22 @@ def test_preview_re_renders_the_side_by_side_page_of_an_edited_article(tmp_path)
         assert "바뀐 문단" in article and "cv-row" not in article
     finally:
         session.close()
+
+
+@pytest.mark.build
+@pytest.mark.slow
+def test_bench_side_by_side_smoke(tmp_path):
+    from helpers import cityvoices
+
+    out = tmp_path / "BENCHMARKS.md"
+    proc = cityvoices("bench", "side-by-side", "--sizes", "5", "--rounds", "1", "--output", str(out),
+                      "--workdir", str(tmp_path))
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr  # 1: a target missed (noise at N = 5)
+    text = out.read_text(encoding="utf-8")
+    assert "## side-by-side" in text
+    row = next(line for line in text.splitlines() if line.startswith("| 5 |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert float(cells[1]) > 0 and float(cells[2]) > 0
+    assert int(cells[4]) == 2 * 5  # a side-by-side page per publication and language
+    assert float(cells[5]) >= float(cells[6]) > 0  # aligning, of which the alignment itself
+    assert not list(tmp_path.glob("cv-bench-sbs-*"))

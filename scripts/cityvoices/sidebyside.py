@@ -298,14 +298,14 @@ def page_html(al: Alignment, sides: Mapping[str, Side], page_lang: str, text: Pa
     """The body of the side-by-side page in ``page_lang`` (its language first)."""
     esc = _html.escape
     order = [page_lang, i18n.other(page_lang)]
+
     def here(side: Side) -> str | None:
         return text.article_url[side.lang] if side.base == "page" else None
 
     local = {lang: [localize(p, lang, src_uri=text.src_uri[lang], page_url=page_url, rendered_at=here(sides[lang]))
                     for p in sides[lang].pieces] for lang in order}
-    merged = row_groups(al, sides)
     rows_html = []
-    for group in merged:
+    for group in row_groups(al, sides):
         pieces = {lang: "\n".join(local[lang][n] for n in group if local[lang][n]) for lang in order}
         if not any(p.strip() for p in pieces.values()):
             continue  # footnote definitions, reference definitions: shown elsewhere or nowhere

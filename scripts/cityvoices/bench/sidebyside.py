@@ -33,8 +33,8 @@ from pathlib import Path
 
 from cityvoices import bench
 from cityvoices.archive import write_archive
-from cityvoices.bench.build import SCRIPTS, _run_child, site_metrics
-from cityvoices.problems import EXIT_CLEAN, EXIT_FINDINGS, CityVoicesError
+from cityvoices.bench.build import _run_child, site_metrics
+from cityvoices.problems import EXIT_CLEAN, EXIT_FINDINGS
 
 NAME = "side-by-side"
 #: Aligning every publication adds at most this share to the site build (at 2,000).
@@ -100,17 +100,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=2013, help="random seed of the generator")
     parser.add_argument("--rounds", type=int, default=2,
                         help="builds of each setup per size, alternating; the fastest is kept (default 2)")
-    parser.add_argument("--workdir", default=None, help="where to generate archives (default: a temp folder)")
-    parser.add_argument("--output", default=None, help="BENCHMARKS.md to update (default: repository root)")
-    parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
+    bench.add_output_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    if not sizes or any(n < 1 for n in sizes):
-        raise CityVoicesError("--sizes", 0, f"needs positive numbers, like 100,2000, not {args.sizes!r}", "bench-args")
-    if args.workdir and not Path(args.workdir).is_dir():
-        raise CityVoicesError(args.workdir, 0, "--workdir: no such folder", "bench-args")
+    sizes = bench.archive_sizes(args, "100,2000")
     work = Path(tempfile.mkdtemp(prefix="cv-bench-sbs-", dir=args.workdir))
     rows = []
     load = []
@@ -147,10 +141,5 @@ def run(args: argparse.Namespace) -> int:
     notes.append(f"- Machine: {bench.machine().replace(', one process, one thread', '')}, shared with other work "
                  f"(load average {', '.join(f'{x:.1f}' for x in load)} at the end of each size: compare the ratios); "
                  f"command: `cityvoices bench side-by-side --sizes {args.sizes} --rounds {args.rounds}`.")
-    text = table(rows) + "\n\n" + "\n".join(notes) + "\n"
-    print(text)
-    if not args.no_write:
-        path = args.output or (bench.repo_root(SCRIPTS) / "BENCHMARKS.md")
-        bench.write_section(path, NAME, text)
-        print(f"updated the '## {NAME}' section of {path}")
+    bench.publish(args, NAME, table(rows) + "\n\n" + "\n".join(notes) + "\n")
     return EXIT_CLEAN if ok else EXIT_FINDINGS

@@ -44,7 +44,9 @@ SCRIPT = "assets/javascripts/cv-parallel.js"
 #: pages (generated page src_uri -> publication key), pubs, articles (source
 #: -> key), alignments and sides (key -> this pass's), timings
 _langs: dict[str, dict[str, Any]] = {}
-_md: dict[str, Any] = {}
+#: the Markdown instance (of the configuration in use) and the sources by path (of one snapshot)
+_markdown: dict[int, Any] = {}
+_snapshot: dict[str, Any] = {}
 
 
 def _reset(lang: str) -> dict[str, Any]:
@@ -114,15 +116,23 @@ def on_nav(nav: Any, config: Any, files: Any, **_: Any) -> Any:
 
 def _convert(config: Any, text: str) -> str:
     """The site's Markdown configuration (one instance, reset for each text)."""
-    md = _md.get(id(config))
+    md = _markdown.get(id(config))
     if md is None:
         import markdown
 
-        _md.clear()
-        md = _md[id(config)] = markdown.Markdown(extensions=config.markdown_extensions,
-                                                 extension_configs=config.mdx_configs)
+        _markdown.clear()
+        md = _markdown[id(config)] = markdown.Markdown(extensions=config.markdown_extensions,
+                                                       extension_configs=config.mdx_configs)
     md.reset()
     return md.convert(text)
+
+
+def _sources(config: Any) -> dict[str, str]:
+    """This build's sources by path (one dict per snapshot of the tree)."""
+    snapshot = read_sources(config.docs_dir)
+    if _snapshot.get("of") is not snapshot:
+        _snapshot.update(of=snapshot, sources=dict(snapshot))
+    return _snapshot["sources"]
 
 
 def _structures(config: Any, key: str) -> dict[str, parallel.Structure]:
@@ -138,7 +148,7 @@ def _version(config: Any, src: str, lang: str, known: parallel.Structure | None,
     """``src`` as the site renders it: its own text when in house layout (the
     check's extraction reused), else normalized first; ``text``: the text
     the page renders, when already known."""
-    raw = dict(read_sources(config.docs_dir))[src] if text is None else text
+    raw = _sources(config)[src] if text is None else text
     if text is None:
         t0 = time.perf_counter()
         result = normalize.normalize_text(raw, src, lang)
@@ -162,7 +172,11 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any, **_: Any
     pub = state["pubs"][key]
     known = _structures(config, key)
     raw = page.file.content_string
-    own_text = raw if raw.endswith(markdown) else raw[: len(raw) - len(page.markdown or "")] + markdown
+    body = page.markdown or ""  # MkDocs' body before the plugins (static-i18n rejoins its lines)
+    if markdown.rstrip("\n") == body.rstrip("\n") and raw.endswith(body):
+        own_text = raw  # as written: the check's extraction holds
+    else:  # normalized by the build (or changed by a plugin): align what the page renders
+        own_text = raw[: len(raw) - len(body)] + markdown
     own = _version(config, page.file.src_uri, lang, known.get(lang), own_text)
     theirs = _version(config, pub.versions[other].src_uri, other, known.get(other))
     pair = {lang: own, other: theirs}
