@@ -35,7 +35,7 @@ from typing import Any
 
 from cityvoices import bench
 from cityvoices.archive import write_archive
-from cityvoices.problems import EXIT_CLEAN, EXIT_FINDINGS, CityVoicesError
+from cityvoices.problems import EXIT_CLEAN, EXIT_FINDINGS
 
 NAME = "build"
 SCRIPTS = Path(__file__).resolve().parents[2]
@@ -326,17 +326,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--edit", action="store_true",
                         help="also measure edit-to-browser latency under `cityvoices serve` (at the "
                              "size closest to 500)")
-    parser.add_argument("--workdir", default=None, help="where to generate archives (default: a temp folder)")
-    parser.add_argument("--output", default=None, help="BENCHMARKS.md to update (default: repository root)")
-    parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
+    bench.add_output_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    if not sizes or any(n < 1 for n in sizes):
-        raise CityVoicesError("--sizes", 0, f"needs positive numbers, like 100,500, not {args.sizes!r}", "bench-args")
-    if args.workdir and not Path(args.workdir).is_dir():
-        raise CityVoicesError(args.workdir, 0, "--workdir: no such folder", "bench-args")
+    sizes = bench.archive_sizes(args)
     work = Path(tempfile.mkdtemp(prefix="cv-bench-build-", dir=args.workdir))
     rows: list[dict] = []
     edit: dict | None = None
@@ -376,10 +370,5 @@ def run(args: argparse.Namespace) -> int:
                  f"{args.rounds} alternating round(s).")
     notes.append(f"- Machine: {bench.machine().replace(', one process, one thread', '')}, shared with "
                  "other work; command: `cityvoices bench build --sizes " + args.sizes + "`.")
-    text = table(rows) + "\n\n" + "\n".join(notes) + "\n"
-    print(text)
-    if not args.no_write:
-        path = args.output or (bench.repo_root(SCRIPTS) / "BENCHMARKS.md")
-        bench.write_section(path, NAME, text)
-        print(f"updated the '## {NAME}' section of {path}")
+    bench.publish(args, NAME, table(rows) + "\n\n" + "\n".join(notes) + "\n")
     return EXIT_CLEAN if ok else EXIT_FINDINGS

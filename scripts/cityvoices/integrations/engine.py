@@ -338,17 +338,26 @@ class _LanguageSite:
 
     def pages_for(self, abs_paths: set[str]) -> list[Any]:
         """Pages of this language made from one of ``abs_paths``, plus its
-        listing pages when there is one."""
-        pages, listings = [], []
+        listing pages when there is one, and the side-by-side pages of their
+        publications (in either language: those pages show both)."""
+        from cityvoices import urls
+        from cityvoices.integrations import sidebyside
+
+        docs = os.path.normpath(self.config.docs_dir)
+        keys = {urls.publication_key(os.path.relpath(p, docs).replace(os.sep, "/")) for p in abs_paths}
+        generated = sidebyside.pages_for_keys(self.lang, {k for k in keys if k is not None})
+        pages, listings, derived = [], [], []
         for file in self.capture.files.documentation_pages():
             page = file.page
             if page is None:
                 continue
             if file.abs_src_path and os.path.normpath(file.abs_src_path) in abs_paths:
                 pages.append(page)
+            elif file.src_uri in generated:
+                derived.append(page)
             elif page.meta.get("listing"):
                 listings.append(page)
-        return pages + listings if pages else []
+        return pages + listings + derived if pages or derived else []
 
     def rerender(self, pages: list[Any], served: Path) -> None:
         from cityvoices.integrations import common, dispatch
