@@ -274,8 +274,8 @@ def _pdf_case(case: Case, b: Built) -> None:
     assert not (b.site / "epub" / f"{stem}.ko.epub").exists()
     assert (b.site / "epub" / f"{stem}.en.epub").is_file()
     assert not _page(b, key, "ko").select("a.cv-pdf, a.cv-epub")
-    assert [a.get_text() for a in _page(b, key, "en").select("p.cv-downloads a")] == ["PDF (English)",
-                                                                                        "EPUB (English)"]
+    assert [a.get_text() for a in _page(b, key, "en").select("p.cv-downloads a")] == [
+        "PDF (English)", "EPUB (English)", "Read side by side"]  # the side-by-side page needs no PDF
     for pdf in (b.site / "pdf").glob(f"{stem}.*.pdf"):
         images = _run("pdfimages", "-list", str(pdf)).splitlines()[2:]
         assert images == [], (pdf, images)

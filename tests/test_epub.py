@@ -446,7 +446,8 @@ def test_the_site_links_the_epubs_that_exist_and_none_that_dont(tmp_path):
     for page, lang in (("cityvoices/2099-1/good/index.html", "ko"), ("en/cityvoices/2099-1/good/index.html", "en")):
         soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "lxml")
         links = soup.select("p.cv-downloads a")
-        assert [a.get_text() for a in links] == ["EPUB (한국어)" if lang == "ko" else "EPUB (English)"]
+        assert [a.get_text() for a in links] == (["EPUB (한국어)", "한영 대역으로 읽기"] if lang == "ko" else
+                                                 ["EPUB (English)", "Read side by side"])
         assert not soup.select("a.cv-pdf")
         assert (site / page).parent.joinpath(links[0]["href"]).resolve().is_file()
     # the broken article's EPUB and both issue EPUBs (which hold it) were not made: no link to them

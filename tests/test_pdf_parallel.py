@@ -179,7 +179,7 @@ def test_each_page_holds_both_languages_of_the_same_rows(built):
     rows = [r for r in built["rows"] if r.kind != "figure"]
     assert len(rows) >= 30
     start = {"ko": 0, "en": 0}
-    checked = 0
+    checked = pushed = 0
     for row in rows:
         found = {}
         for lang in ("ko", "en"):
@@ -190,13 +190,21 @@ def test_each_page_holds_both_languages_of_the_same_rows(built):
             assert page is not None, (lang, row.rows, text[:24])
             found[lang] = start[lang] = page
         if len(found) == 2:
-            # the Korean and the English of one aligned row start on the same page
-            assert found["ko"] == found["en"], (row.rows, found, row.cells["ko"][:80], row.cells["en"][:80])
+            # the Korean and the English of one aligned row start on the same
+            # page; or one cell was pushed whole to the top of the next page
+            # (WeasyPrint moves a paragraph whose note cannot fit under it)
+            if found["ko"] != found["en"]:
+                late = max(found, key=found.get)
+                head = cell_text(row.cells[late])[:24]
+                first = "".join(pages[found[late]][late][1:2])  # under the running head
+                assert found[late] - min(found.values()) == 1 and (first.startswith(head) or head.startswith(first)), \
+                    (row.rows, found, row.cells["ko"][:80], row.cells["en"][:80])
+                pushed += 1
             checked += 1
         elif row.one_sided:
             note = squash("이 부분은 한국어판에만 있습니다.")
             assert note in "".join(pages[found[row.one_sided]]["en"])
-    assert checked >= 30
+    assert checked >= 30 and pushed <= 2
 
 
 def test_footnotes_under_their_language_on_the_page_of_their_call(built):

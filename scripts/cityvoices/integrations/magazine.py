@@ -18,6 +18,7 @@ import yaml
 from mkdocs.exceptions import PluginError
 
 from cityvoices import feeds, frontmatter, i18n, listing, magazine, meta, placeholder, pubtypes, textio, urls
+from cityvoices.integrations import sidebyside
 from cityvoices.integrations.common import (
     content_lang, current_lang, enabled, get_catalog, log, log_problem, read_sources,
 )
@@ -250,6 +251,9 @@ def _alternates_for(page: Any, config: Any, index: magazine.Index, lang: str) ->
         if twin is not None and n == 1:
             out[other] = url(twin, other)
         return out
+    side_by_side = sidebyside.alternates(page, config)
+    if side_by_side is not None:
+        return side_by_side
     pub = _publication(page, config)
     if pub is None:
         return {lang: page.url}
@@ -271,14 +275,15 @@ def _publication(page: Any, config: Any) -> Any:
 
 
 def _switcher(config: Any, page: Any, index: magazine.Index, lang: str, alternates: dict[str, str]) -> None:
-    # Generated pages are unknown to static-i18n, which leaves the previous
-    # page's switcher links in config.extra.alternate: set them in full.
-    # Without a counterpart, the other language's list of names.
+    # Generated pages (here and the side-by-side ones) are unknown to
+    # static-i18n, which leaves the previous page's switcher links in
+    # config.extra.alternate: set them in full.  Without a counterpart, the
+    # other language's list of names.
     spec = _state["generated"].get(page.file.src_uri)
     current = getattr(config.extra, "alternate", None) if hasattr(config, "extra") else None
-    if spec is None or not current:
+    if (spec is None and sidebyside.alternates(page, config) is None) or not current:
         return
-    kind = spec[0]
+    kind = spec[0] if spec is not None else "side-by-side"
     fallback = {"person": urls.people_url, "tag": urls.tags_url}.get(kind)
     fresh = []
     for alt in current:

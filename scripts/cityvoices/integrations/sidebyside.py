@@ -229,23 +229,12 @@ def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> 
     return out
 
 
-def on_page_context(context: Any, page: Any, config: Any, **_: Any) -> Any:
-    # mkdocs-static-i18n does not know the generated pages, so it leaves the
-    # previous page's alternates in place: point the language switcher (and
-    # the hreflang links) at the side-by-side page of each language.
+def alternates(page: Any, config: Any) -> dict[str, str] | None:
+    """A side-by-side page's site path in each language (``None`` for any
+    other page).  mkdocs-static-i18n does not know the generated pages:
+    integrations.magazine sets their hreflang links and switcher from this."""
     key = _st(config)["pages"].get(page.file.src_uri)
-    alternates = getattr(config.extra, "alternate", None) if hasattr(config, "extra") else None
-    if key is None or not alternates:
-        return context
-    fresh = []
-    for alt in alternates:
-        alt = dict(alt)
-        if alt.get("lang") in i18n.LANGS:
-            alt["link"] = urls.side_by_side_url(key, alt["lang"])
-            alt["name"] = i18n.LANG_NAMES[alt["lang"]]
-        fresh.append(alt)
-    config.extra.alternate = fresh
-    return context
+    return None if key is None else {lg: urls.side_by_side_url(key, lg) for lg in i18n.LANGS}
 
 
 def on_post_page(output: str, page: Any, config: Any, **_: Any) -> str | None:
