@@ -5,9 +5,10 @@ package (``cityvoices.integrations``).  The commands call only these:
 
 - :func:`load_site` ``(config_file, *, site_dir=None, strict=False, features=None) -> SiteSettings``:
   the configuration, validated (``extra.cityvoices`` included), as plain data;
-- :func:`build_language` ``(config_file, lang, site_dir, *, strict, features)``:
-  one language's build in this process (``cityvoices build`` runs one per language);
-- :func:`build_all` ``(config_file, site_dir, *, strict, features)``: every
+- :func:`build_language` ``(config_file, lang, site_dir, *, strict, features, stats)``:
+  one language's build in this process (``cityvoices build`` runs one per language;
+  ``stats``: a JSON file for its per-phase times, :mod:`~cityvoices.integrations.timing`);
+- :func:`build_all` ``(config_file, site_dir, *, strict, features, stats)``: every
   language in this process, one after another (``cityvoices build --serial``);
 - :class:`ServeSession`: a preview server that re-renders only the pages of a
   saved file (``cityvoices serve``);
@@ -25,6 +26,7 @@ when that is installed: :func:`_select_generator` lets ProperDocs answer every
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -251,19 +253,45 @@ def _run_build(config: Any, *, command: str = "build", serve_url: str | None = N
 
 
 def build_language(config_file: str | os.PathLike, lang: str, site_dir: str | os.PathLike, *,
-                   strict: bool = False, features: Mapping[str, bool] | None = None) -> BuildReport:
+                   strict: bool = False, features: Mapping[str, bool] | None = None,
+                   stats: str | os.PathLike | None = None) -> BuildReport:
     """Build one language into ``site_dir`` in this process (the child side
-    of ``cityvoices build``)."""
-    config = _load_config(config_file, site_dir=site_dir, strict=strict, features=features)
-    _select_language(config, lang)
-    return _run_build(config, one_language=True)
+    of ``cityvoices build``).  ``stats``: write this process's per-phase
+    times there as JSON (:mod:`~cityvoices.integrations.timing`)."""
+    with _phase_stats(stats):
+        config = _load_config(config_file, site_dir=site_dir, strict=strict, features=features)
+        _select_language(config, lang)
+        return _run_build(config, one_language=True)
 
 
 def build_all(config_file: str | os.PathLike, site_dir: str | os.PathLike, *, strict: bool = False,
-              features: Mapping[str, bool] | None = None) -> BuildReport:
-    """Every language in this process, as ``mkdocs build`` does."""
-    config = _load_config(config_file, site_dir=site_dir, strict=strict, features=features)
-    return _run_build(config)
+              features: Mapping[str, bool] | None = None,
+              stats: str | os.PathLike | None = None) -> BuildReport:
+    """Every language in this process, as ``mkdocs build`` does (``stats``:
+    as :func:`build_language`; the languages after the first are built
+    inside static-i18n's ``on_post_build``, so their time is that event's)."""
+    with _phase_stats(stats):
+        config = _load_config(config_file, site_dir=site_dir, strict=strict, features=features)
+        return _run_build(config)
+
+
+@contextlib.contextmanager
+def _phase_stats(path: str | os.PathLike | None):
+    """Time the build inside (only when ``path`` is given: otherwise nothing
+    is installed and no event pays for it) and write the figures to ``path``,
+    also when the build fails."""
+    if path is None:
+        yield
+        return
+    import json
+
+    from cityvoices.integrations import timing
+
+    timer = timing.install()
+    try:
+        yield
+    finally:
+        textio.atomic_write(path, json.dumps(timer.report(), indent=1).encode("utf-8"))
 
 
 def finish_site(site_dir: str | os.PathLike, failed: bool = True) -> list[str]:
