@@ -27,6 +27,7 @@ and cannot miss a compound part (see BENCHMARKS.md for the measured recall).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Iterator
@@ -120,6 +121,18 @@ def tokens(text: str) -> Iterator[tuple[str, int, int]]:
         yield m.group(), m.start(), m.end()
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _hangul_keys(tok: str) -> tuple[str, tuple[str, ...]]:
+    """A Hangul token's stem and the bigrams of the whole token (memoized:
+    a site repeats its words, and this runs for every word of it)."""
+    return ko_stem(tok), tuple(bigrams(tok))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _latin_key(tok: str) -> str:
+    return "~" + en_stem(tok)
+
+
 def index_terms(text: str) -> list[str]:
     """Every index key of ``text``, with repetition (for term frequency).
 
@@ -129,13 +142,15 @@ def index_terms(text: str) -> list[str]:
     text = normalize(text)
     prev_stem = prev_tok = ""
     prev_end = -1
-    for tok, start, end in tokens(text):
-        if RE_HANGUL.match(tok):
-            stem = ko_stem(tok)
+    for m in RE_TOKEN.finditer(text):
+        tok = m.group()
+        if tok[0] > "z":  # a run of Hangul (RE_TOKEN's other kind is [a-z0-9]+)
+            stem, grams = _hangul_keys(tok)
             if len(stem) >= 2:
+                start = m.start()
                 # the whole token's bigrams: a query's stem is a prefix of the
                 # token whatever ending either side carries
-                out.extend(bigrams(tok))
+                out.extend(grams)
                 # a bigram across a space joins compounds written apart; from
                 # the stem and, if it differs, from the whole token (a noun may
                 # end like a particle: 평가 관리)
@@ -143,12 +158,12 @@ def index_terms(text: str) -> list[str]:
                     out.append(prev_stem[-1] + tok[0])
                     if prev_tok[-1] != prev_stem[-1]:
                         out.append(prev_tok[-1] + tok[0])
-                prev_stem, prev_tok, prev_end = stem, tok, end
+                prev_stem, prev_tok, prev_end = stem, tok, m.end()
             else:
                 prev_stem = ""
         else:
             prev_stem = ""
-            out.append("~" + en_stem(tok))
+            out.append(_latin_key(tok))
     return out
 
 
