@@ -824,8 +824,8 @@ def merge_shards(folders: list[Path], out: Path | None, cache: Path, *, edition:
         n = first["shards"]
         if expect_plan is not None and first["plan"] != expect_plan:
             errors.append(Problem(textio.display_path(first_folder), 0, code,
-                                  f"the shards were planned from other sources, code or settings than this "
-                                  f"checkout's: make the shards and the merge from the same commit", "error"))
+                                  "the shards were planned from other sources, code or settings than this "
+                                  "checkout's: make the shards and the merge from the same commit", "error"))
         by_k: dict[int, Path] = {}
         for folder, doc in docs:
             where = textio.display_path(folder)
