@@ -173,7 +173,7 @@ def _read_phases(path: Path, into: dict) -> None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return  # the child died before it could write them
-    for key in ("pages", "phases", "events", "plugins", "hooks"):
+    for key in ("pages", "phases", "events", "plugins", "hooks", "cache"):
         into[key] = data.get(key)
 
 

@@ -223,6 +223,18 @@ def _finish_language(config: Any) -> None:
     config.plugins["i18n"].reconfigure_search_index(config)
 
 
+#: The cache plugin of this process's last build (``None``: built without the cache).
+_last_cache: list[Any] = [None]
+
+
+def cache_report() -> dict | None:
+    """What the last build took from the warm-build cache: ``pages``,
+    ``from_cache``, ``rendered`` (source paths), ``damaged``; ``None``
+    without the cache."""
+    cache = _last_cache[0]
+    return dict(cache.report) if cache is not None else None
+
+
 def _run_build(config: Any, *, command: str = "build", serve_url: str | None = None,
                one_language: bool = False) -> BuildReport:
     from jinja2 import TemplateNotFound
@@ -232,9 +244,22 @@ def _run_build(config: Any, *, command: str = "build", serve_url: str | None = N
     from cityvoices.integrations import pdf as _pdf
 
     _pdf.reset()
-    config.plugins.on_startup(command=command, dirty=False)
+    # the warm-build cache (extra.cityvoices.cache): one language per build
+    # (a serial build nests the other languages inside static-i18n's events)
+    cache = None
+    if one_language and config.extra["cityvoices"].get("cache"):
+        from cityvoices.integrations import cache as _cache
+
+        cache = _cache.plugin(config, serve_url)
+        config.plugins["cityvoices-cache"] = cache
+    _last_cache[:] = [cache]
+    config.plugins.on_startup(command=command, dirty=cache is not None)
     try:
-        build(config, serve_url=serve_url)
+        if cache is None:
+            build(config, serve_url=serve_url)
+        else:
+            with _cache.dirty_build(config, cache):
+                build(config, serve_url=serve_url, dirty=True)
         if one_language:
             _finish_language(config)
     except MkDocsException as exc:
@@ -291,7 +316,9 @@ def _phase_stats(path: str | os.PathLike | None):
     try:
         yield
     finally:
-        textio.atomic_write(path, json.dumps(timer.report(), indent=1).encode("utf-8"))
+        report = timer.report()
+        report["cache"] = cache_report()
+        textio.atomic_write(path, json.dumps(report, indent=1).encode("utf-8"))
 
 
 def finish_site(site_dir: str | os.PathLike, failed: bool = True) -> list[str]:
