@@ -35,7 +35,7 @@ from typing import Any, Iterator
 
 from mkdocs.plugins import BasePlugin, event_priority
 
-from cityvoices import buildcache, syntax
+from cityvoices import buildcache, syntax, textio
 from cityvoices.integrations.common import current_lang, get_catalog, read_sources
 from cityvoices.problems import Problem
 
@@ -182,13 +182,14 @@ class CachePlugin(BasePlugin):
         return buildcache.shared_digest(front, declared)
 
     def _tree(self, config: Any, files: Any) -> dict[str, str]:
-        docs = os.path.realpath(config.docs_dir)
-        out = {}
+        # every file of the docs folder, whichever language this build
+        # publishes (a page shows its counterpart's state), and the pages
+        # plugins generated
+        listed, _problems = textio.walk_docs(config.docs_dir)
+        out = {rel: _file_digest(str(path)) for rel, path in listed}
         for f in files:
             if f.generated_by:
                 out[f.src_uri] = buildcache.digest(f.content_bytes)
-            elif f.abs_src_path and os.path.realpath(f.abs_src_path).startswith(docs + os.sep):
-                out[f.src_uri] = _file_digest(f.abs_src_path)
         return out
 
     @event_priority(-1000)
