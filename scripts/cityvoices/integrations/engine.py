@@ -10,8 +10,9 @@ package (``cityvoices.integrations``).  The commands call only these:
   ``stats``: a JSON file for its per-phase times, :mod:`~cityvoices.integrations.timing`);
 - :func:`build_all` ``(config_file, site_dir, *, strict, features, stats)``: every
   language in this process, one after another (``cityvoices build --serial``);
-- :class:`ServeSession`: a preview server that re-renders only the pages of a
-  saved file (``cityvoices serve``);
+- :class:`ServeSession`: a preview server that builds again after every saved
+  change, through the warm-build cache (``cityvoices serve``);
+- :func:`cache_report` ``()``: what the last build took from the warm-build cache;
 - :func:`finish_site` ``(site_dir, failed)``: after a build, no page links
   to a PDF that could not be made;
 - :func:`setup_logging` ``(quiet)`` and :func:`engine_name` ``()``.
@@ -333,97 +334,29 @@ def finish_site(site_dir: str | os.PathLike, failed: bool = True) -> list[str]:
 
 # -- preview ---------------------------------------------------------------------------------
 
-def _capture_plugin() -> Any:
-    from mkdocs.plugins import BasePlugin, event_priority
-
-    class Capture(BasePlugin):
-        """Keeps what a build computed (runs after every other plugin)."""
-
-        files: Any = None
-        nav: Any = None
-        env: Any = None
-
-        @event_priority(-1000)
-        def on_nav(self, nav, config, files):
-            self.nav = nav
-            return nav
-
-        @event_priority(-1000)
-        def on_env(self, env, config, files):
-            self.env, self.files = env, files
-            return env
-
-    return Capture()
-
-
-def _render_pages(config: Any, files: Any, nav: Any, env: Any, pages: list[Any]) -> None:
-    """Render ``pages`` again with a loaded configuration, navigation and
-    template environment, writing their HTML files.
-
-    MkDocs has no public API to render one page outside a full build.  Its
-    ``_populate_page`` and ``_build_page`` are what ``build()`` runs for each
-    page, with every plugin event in its order; calling them (here only) is
-    what keeps a re-rendered page byte-identical to a full build's."""
-    from mkdocs.commands.build import _build_page, _populate_page
-
-    for page in pages:
-        _populate_page(page, config, files)
-    doc_files = files.documentation_pages()
-    for page in pages:
-        _build_page(page, config, doc_files, nav, env)
-
-
 class _LanguageSite:
     """One language of the site, built in this process and kept loaded."""
 
     def __init__(self, session: "ServeSession", lang: str, site_dir: Path):
         self.session, self.lang, self.site_dir = session, lang, site_dir
         self.config: Any = None
-        self.capture: Any = None
 
     def build(self) -> None:
         s = self.session
         config = _load_config(s.config_file, site_dir=self.site_dir, strict=s.strict, features=s.features)
         config.site_url = s.serve_url
         _select_language(config, self.lang)
-        self.capture = _capture_plugin()
-        config.plugins["cityvoices-serve"] = self.capture
         _run_build(config, command="serve", serve_url=s.serve_url, one_language=True)
         self.config = config
 
-    def pages_for(self, abs_paths: set[str]) -> list[Any]:
-        """Pages of this language made from one of ``abs_paths``, plus its
-        listing pages when there is one."""
-        pages, listings = [], []
-        for file in self.capture.files.documentation_pages():
-            page = file.page
-            if page is None:
-                continue
-            if file.abs_src_path and os.path.normpath(file.abs_src_path) in abs_paths:
-                pages.append(page)
-            elif page.meta.get("listing"):
-                listings.append(page)
-        return pages + listings if pages else []
-
-    def rerender(self, pages: list[Any], served: Path) -> None:
-        from cityvoices.integrations import common, dispatch
-
-        config, files = self.config, self.capture.files
-        common.new_build()
-        dispatch("on_files", files, config=config)  # re-read front matter: catalogue, validation
-        _render_pages(config, files, self.capture.nav, self.capture.env, pages)
-        if self.site_dir == served:
-            return
-        for page in pages:  # another language's build folder: copy into the served tree
-            out = Path(page.file.abs_dest_path)
-            textio.atomic_write(served / out.relative_to(self.site_dir), out.read_bytes())
-
 
 class ServeSession:
-    """Every language built once into a temporary folder and kept loaded; a
-    saved Markdown file re-renders only its own pages (in the languages that
-    show it) and that language's listing pages.  A new or deleted file, or
-    any other change (mkdocs.yml, the theme), rebuilds everything.
+    """Every language built into a temporary folder, and built again after
+    every saved change, through the warm-build cache (``extra.cityvoices.cache``,
+    :mod:`~cityvoices.integrations.cache`): only the pages whose inputs
+    changed are rendered, and the search index, listings, feeds, people and
+    tag pages are made afresh from the cached per-page data, so nothing the
+    reader sees is stale.  With ``--no-cache`` every change is a full build.
 
     Each language builds into its own folder and the trees are merged as
     ``cityvoices build`` merges them (:func:`cityvoices.buildpar.merge_trees`):
@@ -441,56 +374,31 @@ class ServeSession:
         self.jobs = buildpar.plan_jobs(self.settings.languages, str(work_dir))
         self.site_dir = Path(self.jobs[0].out_dir)  # the default language's: served
         self.sites: list[_LanguageSite] = []
-        self.snapshot: dict[str, int] = {}
-
-    def _scan(self) -> dict[str, int]:
-        out = {}
-        for dirpath, dirs, files in os.walk(self.settings.docs_dir):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            for name in files:
-                path = os.path.join(dirpath, name)
-                try:
-                    out[os.path.normpath(path)] = os.stat(path).st_mtime_ns
-                except FileNotFoundError:
-                    pass
-        return out
 
     def full_build(self) -> None:
+        """Build every language (warm: from the cache what did not change)."""
         log = logging.getLogger("mkdocs.cityvoices.serve")
         t0 = time.perf_counter()
-        self.snapshot = self._scan()
         old, sites = self.sites, []
+        rendered = []
         for job in self.jobs:
             site = _LanguageSite(self, job.lang, Path(job.out_dir))
             site.build()
             sites.append(site)
+            report = cache_report()
+            if report is not None:
+                rendered.append(f"{job.lang} {len(report['rendered'])} of {report['pages']}")
         buildpar.merge_trees(self.jobs)
         self.sites = sites
         for site in old:
             site.config.plugins.on_shutdown()
-        log.info("CityVoices serve: built %s in %.1f s", ", ".join(j.lang for j in self.jobs),
-                 time.perf_counter() - t0)
+        log.info("CityVoices serve: built %s in %.1f s%s", ", ".join(j.lang for j in self.jobs),
+                 time.perf_counter() - t0, f" (pages rendered: {'; '.join(rendered)})" if rendered else "")
 
     def rebuild(self) -> None:
-        """What changed since the last look decides how much to build."""
-        log = logging.getLogger("mkdocs.cityvoices.serve")
-        t0 = time.perf_counter()
-        now = self._scan()
-        changed = {p for p, m in now.items() if self.snapshot.get(p) != m}
-        added_or_removed = set(now) ^ set(self.snapshot)
-        non_md = {p for p in changed if not p.endswith(".md")}
-        if added_or_removed or non_md or not changed or not self.sites:
-            self.full_build()  # the tree changed shape, an asset or the configuration changed
-            return
-        self.snapshot = now
-        done = []
-        for site in self.sites:
-            pages = site.pages_for(changed)
-            if pages:
-                site.rerender(pages, self.site_dir)
-                done.append(f"{site.lang}: {len(pages)} page(s)")
-        log.info("CityVoices serve: re-rendered %s in %.2f s", "; ".join(done) or "nothing",
-                 time.perf_counter() - t0)
+        """After a saved change (the live-reload server's builder): every
+        language again, through the cache."""
+        self.full_build()
 
     def serve(self) -> None:
         """Serve until Ctrl-C, rebuilding on every change (MkDocs' live-reload server)."""
