@@ -63,6 +63,13 @@ TARGET_RSS_2000 = 1 << 30
 TARGET_ARTICLE_BYTES = 60_000
 #: The build scenarios measured (the warm ones of the build cache come here).
 SCENARIOS = ("cold",)
+#: ``--warm``: the warm builds measured after a cold one, in this order (each
+#: edit on top of the previous ones), with what they change.
+WARM_SCENARIOS = ("cold, cache filled", "warm, no change", "warm, one article body", "warm, one title",
+                  "warm, template")
+#: Issue 15's targets for warm builds at 2,000 publications (ratio to the cold build in the same run; seconds).
+TARGET_NO_CHANGE = (0.10, 5.0)
+TARGET_ONE_EDIT = (0.15, 3.0)
 
 
 # -- setups -------------------------------------------------------------------------------------
@@ -240,8 +247,9 @@ def site_metrics(site: Path) -> dict:
 
 
 def measure_cold(setup: Setup, root: Path, site: Path) -> dict:
-    """One cold build (an empty site folder) of ``setup``."""
+    """One cold build (an empty site folder, no warm-build cache) of ``setup``."""
     shutil.rmtree(site, ignore_errors=True)
+    shutil.rmtree(root / ".cache" / "cityvoices", ignore_errors=True)
     m = run_stock(root, site) if setup.kind == "stock" else run_ours(root, site, setup=setup)
     m.update(site_metrics(site))
     m["scenario"] = "cold"
@@ -259,7 +267,7 @@ def best(runs: list[dict]) -> dict:
 
 
 def measure_size(n: int, seed_value: int, work: Path, rounds: int, setups: list[Setup],
-                 stock: bool = True, log=print) -> dict:
+                 stock: bool = True, log=print, warm: bool = False) -> dict:
     """Every setup on the archive of ``n`` publications, ``rounds`` times, the
     order rotated each round so that no setup always runs first."""
     roots: dict[str, Path] = {}
@@ -281,10 +289,84 @@ def measure_size(n: int, seed_value: int, work: Path, rounds: int, setups: list[
             runs[s.label].append(m)
             log(f"N={n} round {r + 1}/{rounds} {s.label}: wall {m['seconds']:.1f} s, CPU {m['cpu']:.1f} s, "
                 f"load {os.getloadavg()[0]:.1f}")
+    warm_runs = []
+    if warm:
+        ours = next(s for s in chosen if s.kind == "ours")
+        warm_runs = measure_warm(ours, roots[ours.label], work / f"site-warm-{n}",
+                                 log=lambda msg: log(f"N={n} {msg}"))
     for root in set(roots.values()):
         shutil.rmtree(root, ignore_errors=True)
     return {"n": n, **summary, "setups": {label: best(ms) for label, ms in runs.items()},
-            "order": [s.label for s in chosen]}
+            "order": [s.label for s in chosen], "warm": warm_runs}
+
+
+def _article(root: Path, nth: int = 1) -> Path:
+    return sorted((root / "docs" / "cityvoices").glob("*/pub-*/index.ko.md"))[nth]
+
+
+def edit_body(root: Path) -> None:
+    """One word more in the first paragraph of one article (Korean)."""
+    path = _article(root, 1)
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    i = next(i for i, line in enumerate(lines) if i > 2 and line and not line.startswith(("#", "---", " ", "-"))
+             and ":" not in line[:20])
+    lines[i] = "편집 " + lines[i]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def edit_title(root: Path) -> None:
+    """Another title for one article (Korean): its listings and cards show it."""
+    path = _article(root, 2)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^title: .*$", 'title: "고친 제목"', text, count=1, flags=re.M), encoding="utf-8")
+
+
+def edit_template(root: Path) -> None:
+    """One element more in a block of the theme's main template (every page uses it)."""
+    path = root / "overrides" / "main.html"
+    text = path.read_text(encoding="utf-8")
+    new = text.replace("{% block config %}\n  {{ super() }}",
+                       "{% block config %}\n  {{ super() }}<meta name=\"cv-bench\" content=\"1\">", 1)
+    if new == text:
+        raise CityVoicesError(str(path), 0, "bench --warm: no config block to edit in the template", "bench-args")
+    path.write_text(new, encoding="utf-8")
+
+
+EDITS = {"warm, one article body": edit_body, "warm, one title": edit_title, "warm, template": edit_template}
+
+
+def _rendered(m: dict) -> tuple[int, int]:
+    procs = (m.get("processes") or {}).values()
+    reports = [p.get("cache") or {} for p in procs]
+    return sum(len(r.get("rendered") or ()) for r in reports), sum(r.get("pages") or 0 for r in reports)
+
+
+def measure_warm(setup: Setup, root: Path, site: Path, log=print) -> list[dict]:
+    """A cold build that fills the cache, then :data:`WARM_SCENARIOS`, each
+    a build over the previous site (the archive gets its own copy of the
+    theme so that the template can be edited)."""
+    theme = root / "overrides"
+    if not theme.exists():
+        shutil.copytree(setup.repo / "overrides", theme)
+        cfg = root / "mkdocs.yml"
+        cfg.write_text(re.sub(r"^  custom_dir: .*$", "  custom_dir: overrides", cfg.read_text(encoding="utf-8"),
+                              count=1, flags=re.M), encoding="utf-8")
+    shutil.rmtree(root / ".cache" / "cityvoices", ignore_errors=True)
+    shutil.rmtree(site, ignore_errors=True)
+    out = []
+    for scenario in WARM_SCENARIOS:
+        if scenario in EDITS:
+            EDITS[scenario](root)
+        m = run_ours(root, site, setup=setup)
+        m.update(site_metrics(site))
+        m["scenario"] = scenario
+        m["rendered"], m["keyed"] = _rendered(m)
+        out.append(m)
+        log(f"{scenario}: wall {m['seconds']:.1f} s, CPU {m['cpu']:.1f} s, {m['rendered']} of {m['keyed']} pages "
+            f"rendered, load {os.getloadavg()[0]:.1f}")
+    shutil.rmtree(site, ignore_errors=True)
+    return out
 
 
 CHROMIUM = "/usr/bin/chromium"
@@ -435,6 +517,46 @@ def _rows(results: list[dict]):
     for row in results:
         for label in row["order"]:
             yield row, label, row["setups"][label]
+        for m in row.get("warm") or ():
+            yield row, f"ours, {m['scenario']}", m
+
+
+def warm_table(results: list[dict]) -> str:
+    """The warm-build scenarios, each against the cold build of the same sequence."""
+    lines = ["| N | build | pages rendered | wall (s) | CPU (s) | × cold (wall) | × cold (CPU) | peak memory (MB) |",
+             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for row in results:
+        runs = row.get("warm") or []
+        if not runs:
+            continue
+        cold = runs[0]
+        for m in runs:
+            lines.append(f"| {row['n']} | {m['scenario']} | {m['rendered']} of {m['keyed']} | {m['seconds']:.1f} | "
+                         f"{m['cpu']:.1f} | {m['seconds'] / cold['seconds']:.3f} | {m['cpu'] / cold['cpu']:.3f} | "
+                         f"{_mb(m['rss'])} |")
+    return "\n".join(lines)
+
+
+def warm_verdicts(results: list[dict]) -> tuple[list[str], bool]:
+    notes, ok = [], True
+    for row in results:
+        runs = {m["scenario"]: m for m in row.get("warm") or ()}
+        if not runs:
+            continue
+        cold = runs[WARM_SCENARIOS[0]]
+        for scenario, (ratio, seconds) in (("warm, no change", TARGET_NO_CHANGE),
+                                           ("warm, one article body", TARGET_ONE_EDIT)):
+            m = runs[scenario]
+            r = m["seconds"] / cold["seconds"]
+            line = (f"- At {row['n']:,} publications, {scenario}: {m['seconds']:.1f} s wall, {r:.3f}× the cold "
+                    f"build ({m['cpu'] / cold['cpu']:.3f}× its CPU time)")
+            if row["n"] == 2000:
+                met_r, met_s = r <= ratio, m["seconds"] <= seconds
+                ok &= met_r and met_s
+                line += (f" (targets ≤ {ratio}×: {_verdict(met_r)}; ≤ {seconds:.0f} s on 2 cores: "
+                         f"{_verdict(met_s)})")
+            notes.append(line + ".")
+    return notes, ok
 
 
 def table(results: list[dict]) -> str:
@@ -566,6 +688,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also build the same archive with the checkout in DIR (e.g. `git worktree add "
                              "/tmp/cv-old COMMIT`), timed the same way; repeatable. The first is the reference "
                              "of the 2,000-publication target")
+    parser.add_argument("--warm", action="store_true",
+                        help="also measure warm builds (the page cache): no change, one article body edited, "
+                             "one title edited, the template edited, each against a cold build in the same run")
     parser.add_argument("--edit", action="store_true",
                         help="also measure edit-to-browser latency under `cityvoices serve` (at the "
                              "size closest to 500)")
@@ -603,7 +728,7 @@ def run(args: argparse.Namespace) -> int:
         for n in sizes:
             t0 = time.perf_counter()
             results.append(measure_size(n, args.seed, work, args.rounds, setups, stock=n <= args.stock_max,
-                                        log=lambda msg: print(msg, file=sys.stderr, flush=True)))
+                                        log=lambda msg: print(msg, file=sys.stderr, flush=True), warm=args.warm))
             loads.append(_load())
             print(f"N={n}: done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
         if args.edit:
@@ -612,6 +737,9 @@ def run(args: argparse.Namespace) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     notes, ok = verdicts(results, reference)
+    warm_notes, warm_ok = warm_verdicts(results)
+    notes += warm_notes
+    ok &= warm_ok
     if edit is not None:
         met = edit["seconds"] <= 3.0
         ok &= met
@@ -651,7 +779,15 @@ def run(args: argparse.Namespace) -> int:
                  f"`cityvoices bench build --sizes {args.sizes}"
                  + (f" --rounds {args.rounds}" if args.rounds != 1 else "")
                  + "".join(f" --against {s.label}" for s in setups[2:]) + "`.")
-    text = (table(results) + "\n\nPer-phase times of each language process, CPU s / wall s:\n\n"
+    if args.warm:
+        notes.append("- Warm builds (`--warm`): after the cold build that fills `.cache/cityvoices/`, each "
+                     "scenario is one `cityvoices build` over the previous one's sources, the edits cumulative: "
+                     "no change; one word added to one Korean article's body; one Korean article's title; one "
+                     "element added to a block of `overrides/main.html`. Pages rendered: the pages whose key "
+                     "changed, both language processes.")
+    warm_text = ("Warm builds (the page cache), against the cold build of the same sequence:\n\n"
+                 + warm_table(results) + "\n\n") if args.warm else ""
+    text = (table(results) + "\n\n" + warm_text + "Per-phase times of each language process, CPU s / wall s:\n\n"
             + phase_table(results) + "\n\nOur hooks per feature module, CPU s / wall s:\n\n"
             + hooks_table(results) + "\n\n" + "\n".join(notes) + "\n")
     print(text)
