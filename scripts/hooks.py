@@ -38,6 +38,14 @@ def on_env(env, **kw):
     return dispatch("on_env", env, **kw)
 
 
+def on_template_context(context, **kw):
+    return dispatch("on_template_context", context, **kw)
+
+
+def on_post_template(output_content, **kw):
+    return dispatch("on_post_template", output_content, **kw)
+
+
 def on_page_markdown(markdown, **kw):
     return dispatch("on_page_markdown", markdown, **kw)
 

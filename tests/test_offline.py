@@ -62,7 +62,9 @@ def test_navigation_images_and_english_tree_from_file_urls(offline_site, browser
         page.click("a.cv-item-title[href*='seoul-congress-2013']")
         page.wait_for_url(f"**/{SEED_ARTICLE}/index.html")
         assert page.locator("h1").first.inner_text().startswith("시티넷 서울 총회")
-        images = page.eval_on_selector_all("article img", "els => els.map(e => e.naturalWidth)")
+        # figures load lazily: ask for all of them now, then every one must have loaded from file://
+        images = page.evaluate("""() => Promise.all([...document.querySelectorAll("article img")].map(e => {
+          e.loading = "eager"; return e.decode().then(() => e.naturalWidth, () => 0) }))""")
         assert len(images) == 12 and all(w > 0 for w in images)
         # the English tree
         page.goto((offline_site / "en" / "index.html").as_uri())

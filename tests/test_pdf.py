@@ -108,7 +108,9 @@ def test_every_paragraph_of_the_article_is_in_its_pdf(pdfs, site_dir, lang):
     page = site_dir / (("en/" if lang == "en" else "") + SEED_ARTICLE) / "index.html"
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
     article = soup.select_one("article.md-content__inner")
-    for junk in article.select(".footnote-backref, .headerlink, .cv-downloads"):
+    # (the site's own furniture: reading time, tags, previous/next, related reading)
+    for junk in article.select(".footnote-backref, .headerlink, .cv-downloads, .cv-minutes, .cv-dateline "
+                               "[aria-hidden], .cv-tags, .cv-issue-nav, .cv-related"):
         junk.decompose()
     paragraphs = [squash(p.get_text()) for p in article.find_all("p")]
     paragraphs = [p for p in paragraphs if p]

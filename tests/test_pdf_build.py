@@ -148,6 +148,16 @@ def test_site_build_links_every_pdf_and_writes_them(tmp_path):
         soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "lxml")
         link = soup.select_one("h2#group-2099-1 + p.cv-issue-pdf a")
         assert link is not None and (site / page).parent.joinpath(link["href"]).resolve().is_file()
+    # the issue's own page links the issue PDF; an article's head points indexers at its PDF
+    for page, lang in (("cityvoices/2099-1/index.html", "ko"), ("en/cityvoices/2099-1/index.html", "en")):
+        soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "lxml")
+        link = soup.select_one("header.cv-issue-head p.cv-issue-pdf a")
+        assert link is not None and (site / page).parent.joinpath(link["href"]).resolve().name == \
+            f"cityvoices-2099-1.{lang}.pdf"
+        art = BeautifulSoup((site / page.replace("2099-1/", "2099-1/good/")).read_text(encoding="utf-8"), "lxml")
+        url = art.select_one('meta[name="citation_pdf_url"]')["content"]
+        assert url == f"https://cityvoices.example.org/pdf/cityvoices-2099-1-good.{lang}.pdf"
+        assert (site / "pdf" / url.rsplit("/", 1)[1]).is_file()
     # an English-only reader of the Korean-only article gets the Korean PDF, labelled as such
     soup = BeautifulSoup((site / "en/cityvoices/2099-1/other/index.html").read_text(encoding="utf-8"), "lxml")
     labels = [a.get_text() for a in soup.select("p.cv-downloads a")]

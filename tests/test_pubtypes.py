@@ -34,7 +34,7 @@ LISTING = "---\ntitle: {title}\ntype: page\nlisting: brief\n---\n\n# {title}\n"
 def test_the_table_is_what_every_module_reads():
     assert pubtypes.NAMES == ("article", "newsletter", "report")
     assert [t.section for t in pubtypes.TYPES] == ["cityvoices", "newsletters", "reports"]
-    assert listing.KINDS == ("latest",) + pubtypes.NAMES
+    assert listing.KINDS == ("home", "latest") + pubtypes.NAMES
     assert "brief" not in frontmatter.FIELDS["type"].description
     for row in pubtypes.TYPES:
         assert pubtypes.by_section(row.section) is row
@@ -58,7 +58,7 @@ def test_a_new_type_is_one_row_plus_its_listing_page(tmp_path):
     shutil.copytree(ROOT / "scripts", pkg, ignore=shutil.ignore_patterns("__pycache__"))
     src = (pkg / "cityvoices" / "pubtypes.py").read_text(encoding="utf-8")
     anchor = '    PubType("report",'
-    at = src.index("\n", src.index(anchor)) + 1
+    at = src.index("),\n", src.index(anchor)) + 3  # after the whole row
     (pkg / "cityvoices" / "pubtypes.py").write_text(src[:at] + ROW + src[at:], encoding="utf-8")
 
     docs = dict(PAGES)

@@ -77,7 +77,8 @@ def test_no_claim_of_a_missing_version_in_head_switcher_or_sitemap(fixture_site)
     assert f"<loc>https://cityvoices.example.org/{EN_ONLY}/</loc>" not in sitemap  # the Korean stand-in
     assert f"<loc>https://cityvoices.example.org/en/{EN_ONLY}/</loc>" in sitemap
     # a complete publication keeps both alternates
-    assert set(head_alternates(soup(fixture_site, "newsletters/2013-12/secretariat-news"))) == {"ko", "en"}
+    assert set(head_alternates(soup(fixture_site, "newsletters/2013-12/secretariat-news"))) == {"ko", "en",
+                                                                                               "x-default"}
     assert 'hreflang="en" href="https://cityvoices.example.org/en/newsletters/2013-12/secretariat-news/"' in sitemap
 
 

@@ -117,3 +117,30 @@ def test_hangul_folder_names_are_percent_encoded_in_every_link_once():
     assert urls.href(urls.href("a/서울/")) == urls.href("a/서울/")
     assert 'href="../%EC%84%9C%EC%9A%B8/"' in notices.missing_notice("en", "ko", "../서울/")
     assert 'href="../../pdf/n-%EC%84%9C%EC%9A%B8.ko.pdf"' in assemble.downloads_html("n/서울", "ko", "n/x/", ["ko"])
+
+
+def test_relative_url_fast_path_is_relpath():
+    import posixpath
+
+    from hypothesis import given, strategies as st
+
+    from cityvoices.urls import relative_url
+
+    seg = st.sampled_from(["a", "b", "en", "서울", "x:y", "index.html"])
+    path = st.lists(seg, max_size=4).map("/".join)
+
+    def slow(target: str, base: str) -> str:
+        rel = posixpath.relpath("/" + target, "/" + base if base.endswith("/") else posixpath.dirname("/" + base))
+        if target.endswith("/") and not rel.endswith("/"):
+            rel += "/"
+        if rel in (".", "./"):
+            return "./"
+        return "./" + rel if ":" in rel.split("/", 1)[0] else rel
+
+    @given(path, st.booleans(), path, st.booleans())
+    def check(t, t_dir, b, b_dir):
+        target = t + "/" if t_dir and t else t
+        base = b + "/" if b_dir and b else b
+        assert relative_url(target, base) == slow(target, base)
+
+    check()

@@ -23,6 +23,8 @@ pytestmark = pytest.mark.build
 N = 6
 #: A Korean-only publication of the base project (its English file removed).
 KO_ONLY_STEM = "pub-00003"
+#: A publication with two figures or more.
+IMAGE_STEM = "pub-00002"
 
 
 def _pub(root: Path, stem: str) -> Path:
@@ -133,7 +135,8 @@ def config_edit(root: Path) -> None:
 
 
 def image_edit(root: Path) -> None:
-    svg = next(_pub(root, "pub-00001").glob("images/*.svg"))
+    # not the first figure: that one is the publication's thumbnail on other pages' cards
+    svg = sorted(_pub(root, IMAGE_STEM).glob("images/*.svg"))[-1]
     svg.write_text(svg.read_text(encoding="utf-8").replace("</svg>", "<!-- edited --></svg>"), encoding="utf-8")
 
 
@@ -164,7 +167,8 @@ def test_warm_build_after_an_edit_is_byte_identical_to_a_cold_one(project: Path,
     again = rendered(stats)
     pages = {lang: p["cache"]["pages"] for lang, p in stats["processes"].items()}
     if kind in ("body", "image"):
-        folder = _pub(project, "pub-00001").relative_to(project / "docs").as_posix() + "/"
+        stem = "pub-00001" if kind == "body" else IMAGE_STEM
+        folder = _pub(project, stem).relative_to(project / "docs").as_posix() + "/"
         for lang, uris in again.items():
             # the publication's pages and the pages that list publications; no other publication
             assert any(u.startswith(folder) for u in uris), (lang, uris)
@@ -181,6 +185,12 @@ def test_warm_build_after_an_edit_is_byte_identical_to_a_cold_one(project: Path,
         assert 'name="cv-warm-test"' in (project / "warm" / "index.html").read_text(encoding="utf-8")
     if kind == "config":
         assert "Warm-test copyright" in (project / "warm" / "en" / "index.html").read_text(encoding="utf-8")
+
+
+def test_thumbnail_edit_refreshes_other_pages_cards(project: Path) -> None:
+    svg = sorted(_pub(project, "pub-00001").glob("images/*.svg"))[0]
+    svg.write_text(svg.read_text(encoding="utf-8").replace("</svg>", "<!-- edited --></svg>"), encoding="utf-8")
+    warm_and_cold(project)
 
 
 def test_second_warm_build_after_an_edit_renders_nothing(project: Path) -> None:

@@ -6,10 +6,14 @@ Pairing has one key rule, :func:`publication_key` (from :mod:`cityvoices.urls`):
 ``x/index.ko.md`` and ``x/index.en.md`` are publication ``x``; loose files
 ``x/A.ko.md``/``x/A.en.md`` are ``x/A``; the home page is ``""``.
 
-Issue titles have one rule, :func:`issue_title`: the earliest-dated article
-of the issue (then the first by folder) whose version in the reader's
-language sets ``issue_title``; when two articles of an issue set different
-titles, the catalogue warns.
+Issue titles have one rule, :func:`issue_title`: the issue's own page
+(``cityvoices/<issue>/index.<lang>.md``, ``type: issue``) when it sets
+``issue_title``, else the earliest-dated article of the issue (then the
+first by folder) whose version in the reader's language sets
+``issue_title``; when two of them set different titles, the catalogue warns.
+
+An issue's contents have one order, :meth:`Catalog.contents`: front matter
+``order`` (1, 2, 3 …) first, then by date, then by folder.
 """
 
 from __future__ import annotations
@@ -41,6 +45,11 @@ class Version:
     @property
     def date(self) -> _dt.date | None:
         return frontmatter.date_of(self.meta)
+
+    @property
+    def cover(self) -> str:
+        """The ``cover`` image, relative to the file's folder (``""``: none)."""
+        return frontmatter.path_of(self.meta, "cover")
 
 
 @dataclass
@@ -99,6 +108,12 @@ class Publication:
         return page_url(self.version(lang).src_uri, lang)
 
 
+def contents_key(pub: Publication) -> tuple:
+    """The one contents order of an issue (see :meth:`Catalog.contents`)."""
+    order = frontmatter.order_of(pub.primary.meta)
+    return (order is None, order or 0, pub.date, pub.key)
+
+
 def pair_files(paths: Iterable[str]) -> dict[str, dict[str, str]]:
     """``{key: {lang: path}}`` for every language file among ``paths``."""
     pairs: dict[str, dict[str, str]] = {}
@@ -110,9 +125,14 @@ def pair_files(paths: Iterable[str]) -> dict[str, dict[str, str]]:
     return dict(sorted(pairs.items()))
 
 
-def issue_title(pubs: Iterable[Publication], lang: str) -> str | None:
-    """The one issue-title rule: the earliest-dated article (then by key)
-    whose ``lang`` version sets ``issue_title``."""
+def issue_title(pubs: Iterable[Publication], lang: str, page: Publication | None = None) -> str | None:
+    """The one issue-title rule: the issue's own ``page`` when its ``lang``
+    version sets ``issue_title``, else the earliest-dated article (then by
+    key) whose ``lang`` version sets it."""
+    if page is not None:
+        title = frontmatter.text(page.version(lang).meta, "issue_title")
+        if title:
+            return title
     for pub in sorted(pubs, key=lambda p: (p.date, p.key)):
         title = frontmatter.text(pub.version(lang).meta, "issue_title")
         if title:
@@ -120,20 +140,21 @@ def issue_title(pubs: Iterable[Publication], lang: str) -> str | None:
     return None
 
 
-def issue_title_problems(groups: Iterable[tuple[str, list[Publication]]], where=lambda uri: uri) -> list[Problem]:
-    """A warning for every issue whose articles set different titles."""
+def issue_title_problems(groups: Iterable[tuple[str, list[Publication]]], where=lambda uri: uri,
+                         pages: dict[str, Publication] | None = None) -> list[Problem]:
+    """A warning for every issue whose articles (or own page) set different titles."""
     out = []
     for issue, pubs in groups:
         for lang in i18n.LANGS:
-            chosen = issue_title(pubs, lang)
+            chosen = issue_title(pubs, lang, (pages or {}).get(issue))
             for pub in pubs:
                 ver = pub.versions.get(lang)
                 own = frontmatter.text(ver.meta, "issue_title") if ver else ""
                 if own and chosen and own != chosen:
                     out.append(Problem(where(ver.src_uri), ver.fm_lines.get("issue_title", 1), "issue-title-conflict",
-                                       f"issue_title '{own}' differs from '{chosen}', set by an earlier article of "
-                                       f"issue {issue}; the issue is shown as '{chosen}': use one title in every "
-                                       "article of the issue, or set it in one article only"))
+                                       f"issue_title '{own}' differs from '{chosen}', set by the issue's page or an "
+                                       f"earlier article of issue {issue}; the issue is shown as '{chosen}': use one "
+                                       "title in every article of the issue, or set it in one place only"))
     return out
 
 
@@ -162,10 +183,35 @@ class Catalog:
 
     def issue_title(self, issue: str, lang: str) -> str | None:
         """The display title of ``issue`` in ``lang`` (:func:`issue_title`)."""
+        page = self.issue_pages().get(issue)
         for key, pubs in self.issues():
             if key == issue:
-                return issue_title(pubs, lang)
+                return issue_title(pubs, lang, page)
+        if page is not None:
+            return issue_title([], lang, page)
         return None
+
+    def issue_pages(self) -> dict[str, Publication]:
+        """``{issue: its own page}`` (``cityvoices/<issue>/index.<lang>.md``
+        with ``type: issue``); the issue is the folder's name."""
+        cached = self.__dict__.get("_issue_pages")
+        if cached is None:
+            cached = {}
+            for pub in self.publications.values():
+                if pub.type == pubtypes.ISSUE_PAGE:
+                    where = pubtypes.issue_page_of(pub.primary.src_uri)
+                    if where is not None:
+                        cached[where[1]] = pub
+            self.__dict__["_issue_pages"] = cached
+        return cached
+
+    def contents(self, issue: str) -> list[Publication]:
+        """The articles of ``issue`` in contents order: ``order`` first
+        (1, 2, 3 …), then the rest by date, then by folder."""
+        for key, pubs in self.issues():
+            if key == issue:
+                return sorted(pubs, key=contents_key)
+        return []
 
     def by_src(self, src_uri: str) -> Publication | None:
         key = publication_key(src_uri)
@@ -195,12 +241,40 @@ def source_problems(src_uri: str, fm: frontmatter.FrontMatter, shown: str, *, va
     """The schema and folder rules for one source: fields and types
     (required ones inside a type's section), and the type matching its folder."""
     row = pubtypes.of_path(src_uri)
-    probs = frontmatter.validate(fm, shown, require=row is not None) if validate else []
     got = fm.data.get("type")
+    if got == pubtypes.ISSUE_PAGE:
+        return issue_page_problems(src_uri, fm, shown, validate=validate)
+    if pubtypes.issue_page_of(src_uri) is not None and got in pubtypes.NAMES:
+        return [Problem(shown, fm.lines.get("type", 1), "frontmatter-issue-page",
+                        f"this is where the page of issue '{src_uri.split('/')[1]}' lives (its cover and "
+                        f"editor's note): give it 'type: {pubtypes.ISSUE_PAGE}', or move the "
+                        f"{got} into a folder of its own inside the issue", "error")]
+    probs = frontmatter.validate(fm, shown, require=row is not None) if validate else []
     if row is not None and pubtypes.get(got) is not None and got != row.name:
         probs.append(Problem(shown, fm.lines.get("type", 1), "frontmatter-type-folder",
                              f"front matter field 'type' is '{got}' but the file is in the {row.section}/ folder, "
                              f"which holds {row.label('en').lower()}s", "warning"))
+    return probs
+
+
+def issue_page_problems(src_uri: str, fm: frontmatter.FrontMatter, shown: str, *,
+                        validate: bool = True) -> list[Problem]:
+    """An issue's own page: only at ``<section>/<issue>/index.<lang>.md``;
+    an ``issue`` field, when given, names its folder."""
+    probs = frontmatter.validate(fm, shown, require=False) if validate else []
+    where = pubtypes.issue_page_of(src_uri)
+    if where is None:
+        probs.append(Problem(shown, fm.lines.get("type", 1), "frontmatter-issue-page",
+                             f"'type: {pubtypes.ISSUE_PAGE}' is for an issue's own page, "
+                             "docs/cityvoices/<issue>/index.ko.md (and .en.md); this file is not one",
+                             "error"))
+    else:
+        own = frontmatter.text(fm.data, "issue")
+        if own and own != where[1]:
+            probs.append(Problem(shown, fm.lines.get("issue", 1), "frontmatter-issue-page",
+                                 f"front matter field 'issue' is '{own}' but this page is in the folder of "
+                                 f"issue '{where[1]}'; leave 'issue' out (the folder names the issue)",
+                                 "warning"))
     return probs
 
 
@@ -239,5 +313,26 @@ def build_catalog(files: Iterable[tuple[str, str]], *, validate: bool = True, pr
         pub = cat.publications.setdefault(key, Publication(key))
         pub.versions[parts[1]] = Version(parts[1], src_uri, fm.data, fm.lines)
     if validate:
-        cat.problems.extend(issue_title_problems(cat.issues(), lambda uri: prefix + uri))
+        cat.problems.extend(issue_title_problems(cat.issues(), lambda uri: prefix + uri, cat.issue_pages()))
+        cat.problems.extend(order_problems(cat, prefix))
     return cat
+
+
+def order_problems(cat: Catalog, prefix: str = "") -> list[Problem]:
+    """A warning for two articles of one issue that claim the same ``order``."""
+    out = []
+    for issue, pubs in cat.issues():
+        seen: dict[int, Publication] = {}
+        for pub in sorted(pubs, key=lambda p: p.key):
+            order = frontmatter.order_of(pub.primary.meta)
+            if order is None:
+                continue
+            if order in seen:
+                ver = pub.primary
+                out.append(Problem(prefix + ver.src_uri, ver.fm_lines.get("order", 1), "frontmatter-order",
+                                   f"order {order} is also given to {seen[order].key} in issue {issue}; the two "
+                                   "are listed by date: give each article of an issue its own number",
+                                   "warning"))
+            else:
+                seen[order] = pub
+    return out

@@ -39,7 +39,7 @@ MAX_DEPTH = 8
 
 @dataclass(frozen=True)
 class Field:
-    kind: str  # text | id | date | people | translators | words | bool | lang | type | mapping | list | icon
+    kind: str  # text | id | date | people | translators | words | bool | lang | type | mapping | list | icon | path | order
     description: str
     #: shown in the "known fields" hint and the guide (Material's own keys are not)
     listed: bool = True
@@ -48,7 +48,8 @@ class Field:
 #: The schema: every field, its type and a one-line description.
 FIELDS: dict[str, Field] = {
     "title": Field("text", "the publication's title in this language"),
-    "type": Field("type", "the publication type: " + " | ".join(pubtypes.NAMES) + " (page for site pages)"),
+    "type": Field("type", "the publication type: " + " | ".join(pubtypes.NAMES)
+                  + f" ({pubtypes.ISSUE_PAGE} for an issue's own page, page for site pages)"),
     "date": Field("date", "publication date, YYYY-MM-DD"),
     "authors": Field("people", "list of authors: a name, or {name, affiliation}"),
     "translators": Field("translators", "list of {name, direction}, direction like en→ko"),
@@ -58,6 +59,8 @@ FIELDS: dict[str, Field] = {
     "summary": Field("text", "one or two sentences for listings and search results"),
     "description": Field("text", "the page's meta description for search engines (default: the summary)"),
     "tags": Field("words", "list of keywords"),
+    "cover": Field("path", "cover image, a file in the publication's (or issue's) own folder, e.g. images/cover.jpg"),
+    "order": Field("order", "position in the issue's contents (1, 2, 3 ...; without it: by date)"),
     "sample": Field("bool", "true for clearly labelled sample content"),
     "original": Field("lang", "the language the text was written in (ko | en)"),
     "source_hash": Field("text", "hash of the source-language file this translation was made from"),
@@ -316,6 +319,46 @@ def date_of(data: dict[str, Any]) -> _dt.date | None:
     return _as_date(data.get("date"))
 
 
+def order_of(meta: dict[str, Any]) -> int | None:
+    """The ``order`` field as a number (``None``: absent or not a whole number)."""
+    value = meta.get("order")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+#: What a cover image may be (what browsers, feed readers and WeasyPrint show).
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg", ".avif")
+
+
+def image_path_problem(value: Any) -> str | None:
+    """Why ``value`` is not a path to an image inside the file's own folder
+    (``None`` when it is): relative, no ``..``, no scheme or drive, no
+    backslash, every part a safe file name (:func:`cityvoices.urls.safe_component`),
+    an image suffix.  Whether the file exists is checked by the build, which
+    sees the folder."""
+    from cityvoices.urls import UnsafePathError, safe_component
+
+    if not isinstance(value, str):
+        return f"must be a path such as images/cover.jpg, not {_describe(value)}"
+    if value.startswith(("/", "~")) or "\\" in value or re.match(r"^[A-Za-z][\w+.-]*:", value):
+        return (f"must be a path inside the publication's folder, such as images/cover.jpg, not "
+                f"{_describe(value)}")
+    parts = value.split("/")
+    try:
+        for part in parts:
+            safe_component(part, "each part of the path")
+    except UnsafePathError as exc:
+        return f"must stay inside the publication's folder: {exc}"
+    if not value.lower().endswith(IMAGE_SUFFIXES):
+        return f"must name an image ({', '.join(IMAGE_SUFFIXES)}), not {_describe(value)}"
+    return None
+
+
+def path_of(meta: dict[str, Any], key: str) -> str:
+    """A path field (``cover``) when it is valid, else ``""``."""
+    value = meta.get(key)
+    return value if isinstance(value, str) and value and image_path_problem(value) is None else ""
+
+
 def translation_direction(item: dict[str, str]) -> tuple[str, str] | None:
     m = DIRECTION_RE.match(item.get("direction", ""))
     return (m.group(1), m.group(2)) if m else None
@@ -348,8 +391,14 @@ def _type_error(key: str, value: Any, kind: str) -> str | None:
         return f"must be true or false (without quotes), not {_describe(value)}"
     if kind == "lang":
         return None if value in LANGS else f"must be ko or en, not {_describe(value)}"
+    if kind == "path":
+        return image_path_problem(value)
+    if kind == "order":
+        if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10_000:
+            return None
+        return f"must be a whole number from 1 (first in the issue), not {_describe(value)}"
     if kind == "type":
-        names = pubtypes.NAMES + ("page",)
+        names = pubtypes.NAMES + (pubtypes.ISSUE_PAGE, "page")
         return None if value in names else f"must be one of {', '.join(pubtypes.NAMES)}, not {_describe(value)}"
     if kind == "words":
         if isinstance(value, list) and all(isinstance(t, (str, int)) and not isinstance(t, bool) for t in value):

@@ -2,8 +2,10 @@
 type: CityVoices by issue, newsletters by month, reports by event).  Pure:
 catalogue + language + the listing page's URL in, HTML out.
 
-A listing page says which list it shows with ``listing: <kind>``: ``latest``
-or a type of :mod:`cityvoices.pubtypes`; the type's row says how it groups.
+A listing page says which list it shows with ``listing: <kind>``: ``home``
+(the magazine's home, :func:`cityvoices.magazine.home`), ``latest`` or a
+type of :mod:`cityvoices.pubtypes`; the type's row says how it groups (a
+type grouped by issue is shown as covers, :func:`cityvoices.magazine.issues_listing`).
 Every value from front matter is escaped for its context (text or attribute).
 """
 
@@ -17,11 +19,13 @@ from cityvoices.urls import href as url_href
 from cityvoices.urls import relative_url
 
 LATEST = "latest"
+#: The magazine's home page (:func:`cityvoices.magazine.home`).
+HOME = "home"
 
 
 def kinds() -> tuple[str, ...]:
     """Every value ``listing:`` may take."""
-    return (LATEST,) + pubtypes.NAMES
+    return (HOME, LATEST) + pubtypes.NAMES
 
 
 KINDS = kinds()

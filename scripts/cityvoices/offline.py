@@ -15,6 +15,9 @@ is done here:
   pages and in the search index, because a browser shows a folder listing
   for a ``file://`` folder;
 * ``search/search_index.js`` holds the index as a script;
+* the Atom feeds (``feeds/*.xml``, :mod:`cityvoices.feeds`) lose their
+  ``xml:base`` (the online address) and their links point at ``index.html``
+  (:func:`rewrite_feed`), so a feed reader given the file finds the pages;
 * the search worker: Chromium refuses ``new Worker(file:…)``; every page
   loads our one shim, ``overrides/assets/javascripts/cv-offline.js``, which
   runs the worker in a same-origin iframe from ``file://`` (and does nothing
@@ -33,6 +36,7 @@ import posixpath
 import re
 import zipfile
 from pathlib import Path
+from urllib.parse import unquote
 from typing import Callable, Iterator
 
 from cityvoices import textio
@@ -64,7 +68,8 @@ def file_url(url: str, page: str, is_dir: Callable[[str], bool]) -> str:
     target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
     if target.startswith("../"):
         return url
-    if not is_dir("" if target == "." else target):
+    # links are percent-encoded (urls.href): the folder on disk is not
+    if not is_dir("" if target == "." else unquote(target)):
         return url
     path = path.rstrip("/") + "/index.html" if path.rstrip("/") not in ("", ".") else "index.html"
     return path + (qsep + query if qsep else "") + (sep + frag if sep else "")
@@ -76,6 +81,15 @@ def rewrite_page(html: str, page: str, is_dir: Callable[[str], bool]) -> str:
         return f'{m.group("attr")}="{file_url(m.group("url"), page, is_dir)}"'
 
     return HREF_RE.sub(sub, html)
+
+
+XML_BASE_RE = re.compile(r'\sxml:base="[^"]*"')
+
+
+def rewrite_feed(xml: str, path: str, is_dir: Callable[[str], bool]) -> str:
+    """An Atom feed of the site (at site path ``path``) for ``file://``: its
+    links are relative to it; the online ``xml:base`` goes."""
+    return rewrite_page(XML_BASE_RE.sub("", xml, count=1), path, is_dir)
 
 
 def rewrite_search_index(data: str) -> str:
@@ -116,6 +130,14 @@ def _site_files(site: Path) -> Iterator[tuple[str, Path]]:
                 yield rel, path
 
 
+def feeds_dir(rel: str) -> bool:
+    """Whether site path ``rel`` is one of the Atom feeds (``[en/]feeds/x.xml``)."""
+    from cityvoices.urls import FEEDS_DIR
+
+    parts = rel.split("/")
+    return len(parts) >= 2 and parts[-2] == FEEDS_DIR
+
+
 def offline_files(site: str | os.PathLike) -> Iterator[tuple[str, bytes]]:
     """``(site path, bytes)`` of the offline copy of a built site: pages and
     the search index rewritten for ``file://``, the index as a script; the
@@ -132,6 +154,8 @@ def offline_files(site: str | os.PathLike) -> Iterator[tuple[str, bytes]]:
         data = path.read_bytes()
         if name.endswith(".html"):
             data = rewrite_page(data.decode("utf-8"), rel, is_dir).encode("utf-8")
+        elif name.endswith(".xml") and feeds_dir(rel):
+            data = rewrite_feed(data.decode("utf-8"), rel, is_dir).encode("utf-8")
         elif rel == "search/search_index.json":
             index = rewrite_search_index(data.decode("utf-8"))
             data = index.encode("utf-8")

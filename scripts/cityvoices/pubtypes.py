@@ -14,6 +14,11 @@ A row says everything the system knows about a type:
 * ``labels`` - the type's name per language (on bylines and in messages);
 * ``group_pdf`` - whether each group gets a whole-group PDF (magazine issues).
 
+An issue of a type that groups by issue (CityVoices) may have a page of
+its own, ``docs/<section>/<issue>/index.{ko,en}.md`` with ``type: issue``
+(:data:`ISSUE_PAGE`): its title, cover and the editor's note; without one
+the site generates the issue's page (:func:`issue_page_src`).
+
 Adding a type is one row here plus its listing page
 (``docs/<section>/index.{ko,en}.md`` with ``listing: <name>``, and a ``nav``
 entry to reach it); tests/test_pubtypes.py proves it on a fixture site.
@@ -39,6 +44,10 @@ class PubType:
     labels: dict[str, str] = field(default_factory=dict)
     required: tuple[str, ...] = ()
     group_pdf: bool = False
+    #: the type's name for many of them, per language (default: ``labels``)
+    plurals: dict[str, str] = field(default_factory=dict)
+    #: schema.org type of its pages (JSON-LD)
+    schema: str = "Article"
 
     def __post_init__(self) -> None:
         if self.group not in GROUP_RULES:
@@ -46,6 +55,9 @@ class PubType:
 
     def label(self, lang: str) -> str:
         return self.labels.get(lang) or self.labels.get("en") or self.name
+
+    def plural(self, lang: str) -> str:
+        return self.plurals.get(lang) or self.label(lang)
 
     @property
     def group_field(self) -> str | None:
@@ -56,12 +68,16 @@ class PubType:
 #: The table.  Order is the order of ``cityvoices new`` choices and of docs.
 TYPES: tuple[PubType, ...] = (
     PubType("article", "cityvoices", BY_ISSUE, {"ko": "시티보이스 기사", "en": "CityVoices article"},
-            required=("issue",), group_pdf=True),
-    PubType("newsletter", "newsletters", BY_MONTH, {"ko": "뉴스레터", "en": "Newsletter"}),
-    PubType("report", "reports", BY_EVENT, {"ko": "총회 보고서", "en": "Congress report"}),
+            required=("issue",), group_pdf=True, plurals={"en": "CityVoices articles"}),
+    PubType("newsletter", "newsletters", BY_MONTH, {"ko": "뉴스레터", "en": "Newsletter"},
+            plurals={"en": "newsletters"}, schema="NewsArticle"),
+    PubType("report", "reports", BY_EVENT, {"ko": "총회 보고서", "en": "Congress report"},
+            plurals={"en": "congress reports"}, schema="Report"),
 )
 
 NAMES: tuple[str, ...] = tuple(t.name for t in TYPES)
+#: The ``type:`` of an issue's own page (not a publication: its articles are).
+ISSUE_PAGE = "issue"
 _BY_NAME = {t.name: t for t in TYPES}
 _BY_SECTION = {t.section: t for t in TYPES}
 
@@ -82,6 +98,21 @@ def of_path(src_uri: str) -> PubType | None:
     the sections and for the section's own listing page."""
     parts = src_uri.split("/")
     return by_section(parts[0]) if len(parts) >= 3 else None
+
+
+def issue_page_src(section: str, folder: str, lang: str) -> str:
+    """Where an issue's own page is written: ``cityvoices/2014-1/index.ko.md``."""
+    return f"{section}/{folder}/index.{lang}.md"
+
+
+def issue_page_of(src_uri: str) -> tuple[PubType, str] | None:
+    """``(type, issue folder)`` when ``src_uri`` is where an issue's own page
+    lives (``<section>/<folder>/index.<lang>.md`` of a type grouped by issue)."""
+    parts = src_uri.split("/")
+    if len(parts) != 3 or not parts[2].startswith("index."):
+        return None
+    row = by_section(parts[0])
+    return (row, parts[1]) if row is not None and row.group == BY_ISSUE else None
 
 
 def is_publication(name: object) -> bool:

@@ -11,6 +11,11 @@
   ``…/부산소식`` never share a file; :func:`name_collisions` finds the
   names that still coincide (``a/b-c`` and ``a-b/c``) so that a run can
   refuse them before writing anything;
+* generated pages: an issue's page ``<section>/<issue>/`` (:func:`issue_url`),
+  one page per person ``authors/<slug>/`` and per tag ``tags/<slug>/``
+  (:func:`person_url`, :func:`tag_url`, slugs from :func:`unique_slugs`),
+  and the Atom feeds ``feeds/<name>.xml`` (:func:`feed_path`), each under
+  the language's root;
 * every user-given path component (slug, issue, event …) is validated by
   :func:`safe_component`.
 
@@ -19,6 +24,7 @@ Pure: strings in, strings out.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 import unicodedata
@@ -30,6 +36,11 @@ from cityvoices.problems import Problem
 
 PDF_DIR = "pdf"
 EPUB_DIR = "epub"
+PEOPLE_DIR = "authors"
+TAGS_DIR = "tags"
+FEEDS_DIR = "feeds"
+#: The feed of every publication type together (the others are named by section).
+FEED_ALL = "all"
 
 # --------------------------------------------------------------------------
 # Pages
@@ -68,7 +79,16 @@ def relative_url(target: str, base: str) -> str:
     (both directory URLs like ``en/cityvoices/``).  A result whose first
     segment holds a ``:`` gets ``./`` in front, so a folder named
     ``javascript:…`` can never become a scheme."""
-    rel = posixpath.relpath("/" + target, "/" + base if base.endswith("/") else posixpath.dirname("/" + base))
+    start = base if base.endswith("/") else posixpath.dirname(base)
+    t = [p for p in target.split("/") if p]
+    s = [p for p in start.split("/") if p]
+    if "." in t or ".." in t or "." in s or ".." in s:
+        rel = posixpath.relpath("/" + target, "/" + start)  # what the fast path below computes
+    else:
+        i = 0
+        while i < len(t) and i < len(s) and t[i] == s[i]:
+            i += 1
+        rel = "/".join([".."] * (len(s) - i) + t[i:]) or "."
     if target.endswith("/") and not rel.endswith("/"):
         rel += "/"
     if rel in (".", "./"):
@@ -76,6 +96,77 @@ def relative_url(target: str, base: str) -> str:
     if ":" in rel.split("/", 1)[0]:
         rel = "./" + rel
     return rel
+
+
+def absolute_url(site_url: str, path: str) -> str:
+    """``site_url`` + site path, percent-encoded; ``""`` without a site URL."""
+    return site_url.rstrip("/") + "/" + href(path) if site_url else ""
+
+
+def issue_url(section: str, issue: str, lang: str) -> str:
+    """The page of a magazine issue: ``cityvoices/2014-1/`` / ``en/cityvoices/2014-1/``
+    (the issue's folder, where its own page ``index.<lang>.md`` may live)."""
+    return f"{lang_root(lang)}{section}/{_name_part(issue) or 'issue'}/"
+
+
+def person_url(slug: str, lang: str) -> str:
+    """A person's page (their writing and translations): ``authors/<slug>/``."""
+    return f"{lang_root(lang)}{PEOPLE_DIR}/{slug}/"
+
+
+def people_url(lang: str) -> str:
+    return f"{lang_root(lang)}{PEOPLE_DIR}/"
+
+
+def tag_url(slug: str, lang: str) -> str:
+    """A tag's page: ``tags/<slug>/``."""
+    return f"{lang_root(lang)}{TAGS_DIR}/{slug}/"
+
+
+def tags_url(lang: str) -> str:
+    return f"{lang_root(lang)}{TAGS_DIR}/"
+
+
+def feed_path(lang: str, name: str = FEED_ALL) -> str:
+    """An Atom feed: ``feeds/all.xml`` (every type), ``feeds/<section>.xml``."""
+    return f"{lang_root(lang)}{FEEDS_DIR}/{_name_part(name) or FEED_ALL}.xml"
+
+
+def identity(name: str) -> str:
+    """When two written names are one name: NFC, spaces folded, case folded
+    (``Kim  Gyeng`` is ``kim gyeng``)."""
+    return " ".join(unicodedata.normalize("NFC", str(name)).split()).casefold()
+
+
+def slug(name: str) -> str:
+    """The URL part of a name or tag by the output-name rule (:func:`_name_part`:
+    Hangul kept, NFC), lower case: ``Brenna Foster`` -> ``brenna-foster``,
+    ``도시 간 협력`` -> ``도시-간-협력``; ``""`` when nothing is left."""
+    return _name_part(" ".join(str(name).split())).lower()
+
+
+def unique_slugs(names: Iterable[str]) -> dict[str, str]:
+    """``{identity: slug}`` for names given in priority order (earliest
+    first), collision-free: the first name to claim a slug keeps it (so a
+    page's URL does not change when a later name arrives); a later name with
+    the same slug, or one with nothing left to slug (``…``), gets a suffix
+    from a hash of its identity, which does not depend on the other names."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        ident = identity(name)
+        if ident in out:
+            continue
+        base = slug(name)
+        candidate = base
+        size = 4
+        while not candidate or candidate in taken:
+            digest = hashlib.blake2b(ident.encode("utf-8"), digest_size=size).hexdigest()
+            candidate = f"{base}-{digest}" if base else f"n-{digest}"
+            size += 2
+        out[ident] = candidate
+        taken.add(candidate)
+    return out
 
 
 # --------------------------------------------------------------------------

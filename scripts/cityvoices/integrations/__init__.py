@@ -20,7 +20,7 @@ from types import ModuleType
 from typing import Any
 
 #: Event modules, in the order their handlers run.
-MODULES = ("normalize", "site", "translations", "search", "pdf")
+MODULES = ("normalize", "site", "magazine", "translations", "search", "pdf")
 
 _modules: list[ModuleType] | None = None
 

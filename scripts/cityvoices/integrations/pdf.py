@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import unquote
 from typing import Any
 
 from cityvoices import i18n, pubtypes, textio
@@ -28,6 +29,8 @@ _failed: list[str] = []
 
 RE_PDF_LINK = re.compile(r' ?<a class="cv-(?:pdf|epub)[^"]*" href="(?P<href>[^"]*)"[^>]*>.*?</a>', re.S)
 RE_EMPTY_BLOCK = re.compile(r'<p class="cv-downloads[^"]*">\s*</p>')
+#: The head's pointer for indexers (cityvoices.meta.citation_tags): an absolute URL.
+RE_PDF_META = re.compile(r'<meta name="citation_pdf_url" content="(?P<url>[^"]*)">\n?')
 
 
 def reset() -> None:
@@ -102,7 +105,14 @@ def drop_dead_links(site_dir: str | os.PathLike) -> list[str]:
                         else m.group("href"))
             return ""
 
-        new = RE_EMPTY_BLOCK.sub("", RE_PDF_LINK.sub(sub, text))
+        def meta_sub(m: re.Match[str]) -> str:
+            name = unquote(m.group("url").rsplit("/", 1)[-1])
+            if (site / assemble.PDF_DIR / name).is_file():
+                return m.group(0)
+            missing.add(f"{assemble.PDF_DIR}/{name}")
+            return ""
+
+        new = RE_PDF_META.sub(meta_sub, RE_EMPTY_BLOCK.sub("", RE_PDF_LINK.sub(sub, text)))
         if new != text:
             textio.atomic_write(page, new.encode("utf-8"))
     return sorted(missing)

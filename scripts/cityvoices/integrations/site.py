@@ -1,5 +1,6 @@
-"""The bilingual site: front matter validation, publication headers,
-language finishing of captions and footnotes, generated listing pages."""
+"""The bilingual site: front matter validation, language finishing of
+captions and footnotes, escaping of the raw front matter Material prints.
+(Publication headers and generated listings: integrations.magazine.)"""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from cityvoices import catalog as _catalog
-from cityvoices import listing, pubtypes, render
+from cityvoices import listing, render
 from cityvoices.integrations.common import (
-    current_lang, get_catalog, log_problem, new_build, read_sources, set_catalog, source_problems,
+    current_lang, log_problem, new_build, read_sources, set_catalog, source_problems,
 )
 from cityvoices.problems import CityVoicesError
 
@@ -70,27 +71,22 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any, **_: Any
     # on_page_context (by then the nav of earlier pages held them raw).
     escape_raw_meta(page)
     # Listing pages carry `listing: <kind>` in their front matter; the list is
-    # generated from the catalogue and appended, never maintained by hand.
+    # generated from the catalogue (by integrations.magazine, after the
+    # Markdown), never maintained by hand.  A kind we do not know stops here.
     kind = page.meta.get("listing")
-    if kind:
-        lang = current_lang(config)
-        if kind not in listing.KINDS:
-            from cityvoices.problems import Problem
+    if kind and kind not in listing.KINDS:
+        from cityvoices.problems import Problem
 
-            _fail(config, [Problem(page.file.src_uri, 0, "frontmatter-listing",
-                                   f"front matter field 'listing' must be one of {', '.join(listing.KINDS)}, "
-                                   f"not {kind!r}", "error")], "invalid listing page")
-        html = listing.render_listing(get_catalog(config), kind, lang, page.url)
-        markdown = markdown.rstrip("\n") + "\n\n" + html + "\n"
+        _fail(config, [Problem(page.file.src_uri, 0, "frontmatter-listing",
+                               f"front matter field 'listing' must be one of {', '.join(listing.KINDS)}, "
+                               f"not {kind!r}", "error")], "invalid listing page")
     return markdown
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> str:
-    lang = current_lang(config)
-    if pubtypes.is_publication(page.meta.get("type")) and "<h1" not in html:
-        issue = get_catalog(config).issue_title(str(page.meta.get("issue") or ""), lang)
-        html = render.page_header(page.meta, lang, page.title, issue_title=issue) + html
-    return render.finish_html(html, lang)
+    # The body in the page's language (captions, notes, translator's notes);
+    # the publication header comes next, from integrations.magazine.
+    return render.finish_html(html, current_lang(config))
 
 
 #: Front matter keys that Material's partials print raw (they expect HTML

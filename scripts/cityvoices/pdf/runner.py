@@ -268,7 +268,8 @@ def render_part(cat: _catalog.Catalog, pub: _catalog.Publication, lang: str, tex
                                  f"{textio.display_path(path)})", "error"))
     if issue_title is None:
         issue_title = cat.issue_title(pub.issue or "", lang)
-    header = render.page_header(ver.meta, lang, issue_title=issue_title) if "<h1" not in body else ""
+    header = render.page_header(ver.meta, lang, issue_title=issue_title, standfirst=True) \
+        if "<h1" not in body else ""
     return body, header, probs, h.hexdigest()
 
 
@@ -286,23 +287,24 @@ class IssueEdition:
 
 def issue_editions(cat: _catalog.Catalog, settings: SiteSettings, *,
                    only: Callable[[str], bool] | None = None) -> list[IssueEdition]:
-    """Every issue in every language: its articles by date then key; an
-    article missing in a language is taken in its own language."""
+    """Every issue in every language: its articles in the issue's contents
+    order (as on the site: ``order:``, then date); an article missing in a
+    language is taken in its own language."""
     out = []
     for issue, members in cat.issues():
         if issue == "?":
             continue
         if only and not any(only(v.src_uri) for p in members for v in p.versions.values()):
             continue
-        members = sorted(members, key=lambda p: (p.date, p.key))
+        members = sorted(members, key=_catalog.contents_key)
         newest = max(p.date for p in members)
+        page = cat.issue_pages().get(issue)
         for lang in i18n.LANGS:
             keys = [(pub, lang if lang in pub.versions else pub.primary.lang) for pub in members]
             out.append(IssueEdition(
-                issue, lang, keys, _catalog.issue_title(members, lang),
+                issue, lang, keys, _catalog.issue_title(members, lang, page),
                 i18n.format_month(newest, lang) if newest.year > 1 else "",
-                (settings.site_url.rstrip("/") + "/" + urls.lang_root(lang) + members[0].section + "/")
-                if settings.site_url else ""))
+                urls.absolute_url(settings.site_url, urls.issue_url(members[0].section, issue, lang))))
     return out
 
 
@@ -333,6 +335,13 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
     articles match)."""
     cat = _catalog.build_catalog(sources, validate=False)
     texts = dict(sources)
+    titles: dict[tuple[str, str], str | None] = {}
+
+    def issue_titles(issue: str, lang: str) -> str | None:
+        if (issue, lang) not in titles:
+            titles[(issue, lang)] = cat.issue_title(issue, lang)
+        return titles[(issue, lang)]
+
     css = css_text()
     base = hashlib.sha256(f"{code_fingerprint()}/{settings_fingerprint(settings)}/".encode()
                           + css.encode()).hexdigest()
@@ -342,12 +351,9 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
     parts: dict[tuple[str, str], assemble.Part] = {}
     part_problems: dict[tuple[str, str], list[Problem]] = {}
     part_key: dict[tuple[str, str], str] = {}
-    # once per issue (Catalog.issue_title walks every issue on each call)
-    titles = {(issue, lang): _catalog.issue_title(members, lang) for issue, members in cat.issues()
-              for lang in i18n.LANGS}
 
     def issue_title(pub: _catalog.Publication, lang: str) -> str | None:
-        return titles.get((pub.issue or "", lang))
+        return issue_titles(pub.issue or "", lang)
 
     def get_part(pub: _catalog.Publication, lang: str) -> assemble.Part:
         key = (pub.key, lang)
