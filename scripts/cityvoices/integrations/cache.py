@@ -320,14 +320,13 @@ class _DropDirtyWarning(logging.Filter):
 
 @contextlib.contextmanager
 def dirty_build(config: Any, cache: CachePlugin) -> Iterator[None]:
-    """Around ``build(config, dirty=True)``: an emptied site folder (a
-    cold build's ``Cleaning site directory``), MkDocs' warning about dirty
-    builds silenced (here the cache decides what is up to date, by content),
-    and each page's messages captured."""
-    from mkdocs import utils
+    """Around ``build(config, dirty=True)`` into an empty site folder (the
+    caller's: :func:`~cityvoices.integrations.engine._run_build` uses the
+    cache only then): MkDocs' warning about dirty builds silenced (here the
+    cache decides what is up to date, by content), each page's messages
+    captured."""
     from mkdocs.commands import build as build_module
 
-    utils.clean_directory(config.site_dir)
     logger = logging.getLogger(build_module.__name__)
     quiet = _DropDirtyWarning()
     logger.addFilter(quiet)

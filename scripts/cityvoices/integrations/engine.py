@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -246,9 +247,12 @@ def _run_build(config: Any, *, command: str = "build", serve_url: str | None = N
 
     _pdf.reset()
     # the warm-build cache (extra.cityvoices.cache): one language per build
-    # (a serial build nests the other languages inside static-i18n's events)
+    # (a serial build nests the other languages inside static-i18n's events),
+    # into an empty folder (a dirty build cleans nothing: old files would stay)
     cache = None
-    if one_language and config.extra["cityvoices"].get("cache"):
+    site_dir = Path(config.site_dir)
+    empty = not site_dir.exists() or not any(site_dir.iterdir())
+    if one_language and empty and config.extra["cityvoices"].get("cache"):
         from cityvoices.integrations import cache as _cache
 
         cache = _cache.plugin(config, serve_url)
@@ -343,6 +347,9 @@ class _LanguageSite:
 
     def build(self) -> None:
         s = self.session
+        if self.site_dir.exists():  # our own temporary folder: start it empty
+            shutil.rmtree(self.site_dir)
+        self.site_dir.mkdir(parents=True)
         config = _load_config(s.config_file, site_dir=self.site_dir, strict=s.strict, features=s.features)
         config.site_url = s.serve_url
         _select_language(config, self.lang)
