@@ -45,6 +45,13 @@ properdocs_venv() {
   .venv-properdocs/bin/python -m pip install -q --disable-pip-version-check -r requirements-properdocs.txt
 }
 
+# axe-core for the accessibility tests, from its npm package (pinned in
+# tests/package-lock.json), into tests/node_modules: never from a CDN.
+npm_test_assets() {
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  npm ci --prefix tests --no-audit --no-fund --loglevel=error >/dev/null
+}
+
 export NO_MKDOCS_2_WARNING=1
 
 case "$mode" in
@@ -65,6 +72,7 @@ case "$mode" in
     apt_install "${APT_RUNTIME[@]}" "${APT_TEST[@]}"
     pip_install requirements-test.txt
     properdocs_venv
+    npm_test_assets
     exec python3 -m pytest "$@"
     ;;
   *)

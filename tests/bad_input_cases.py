@@ -182,9 +182,11 @@ for _case in XSS:
 #: A page in the nav with a hostile front matter title and status: nav, tabs
 #: and the footer print the nav's own title; header and <title> escape it;
 #: Material's nav prints its status (a class name) on every page, escaped.
-PUBS["xss-nav-page"] = {"guide/index.ko.md": "---\ntitle: '<script>alert(9)</script>'\ntype: page\n"
-                                             "status: '\"><script>alert(11)</script>'\n---\n\n본문.\n",
-                        "guide/index.en.md": "---\ntitle: '<img src=x onerror=alert(10)>'\ntype: page\n---\n\nText.\n"}
+#: (The readers' tabs are the nav: the reports listing is one of them.)
+PUBS["xss-nav-page"] = {"reports/index.ko.md": "---\ntitle: '<script>alert(9)</script>'\ntype: page\nlisting: report\n"
+                                               "status: '\"><script>alert(11)</script>'\n---\n\n본문.\n",
+                        "reports/index.en.md": "---\ntitle: '<img src=x onerror=alert(10)>'\ntype: page\n"
+                                               "listing: report\n---\n\nText.\n"}
 
 
 def _dangling(root: Path, outside: Path) -> None:

@@ -147,3 +147,48 @@ def child_pids(pid: int, *, at_least: int = 1, timeout: float = 60) -> set[int]:
         children = {int(p) for p in out.split()}
         time.sleep(0.05)
     return children
+
+
+# -- the language switcher's place (cityvoices.switcher, cv-chrome.js) ---------------------------
+
+#: The block of the article at the reading line (just under the header), the
+#: section it is in (the last data-cv-sec above it), and its index there.
+_PLACE_JS = """() => {
+  const line = document.querySelector('.md-header').getBoundingClientRect().bottom + 8
+  const kids = [...document.querySelector('article.md-content__inner').children]
+    .filter(k => k.getClientRects().length && !/^(SCRIPT|STYLE)$/.test(k.nodeName))
+  let sec = 0, start = 0, at = null
+  for (let i = 0; i < kids.length; i++) {
+    const n = kids[i].getAttribute('data-cv-sec')
+    if (n !== null) { sec = Number(n); start = i }
+    if (kids[i].getBoundingClientRect().bottom > line) { at = i; break }
+  }
+  return { sec, block: at - start, text: kids[at].textContent.trim().slice(0, 80), y: scrollY }
+}"""
+
+
+def reading_place(page) -> dict:
+    return page.evaluate(_PLACE_JS)
+
+
+def scroll_to_place(page, sec: int, block: int, frac: float) -> None:
+    """Scroll so that ``block`` of section ``sec`` is at the reading line,
+    ``frac`` of the way into it."""
+    page.evaluate("""([sec, block, frac]) => {
+      const line = document.querySelector('.md-header').getBoundingClientRect().bottom + 8
+      const kids = [...document.querySelector('article.md-content__inner').children]
+        .filter(k => k.getClientRects().length && !/^(SCRIPT|STYLE)$/.test(k.nodeName))
+      const start = sec ? kids.findIndex(k => k.getAttribute('data-cv-sec') === String(sec)) : 0
+      const el = kids[start + block], r = el.getBoundingClientRect()
+      window.scrollTo(0, scrollY + r.top + Math.max(1, frac * r.height) - line)
+    }""", [sec, block, frac])
+
+
+def switch_language(page, lang: str) -> None:
+    """Click the switcher's ``lang`` link as a reader does (a mouse click
+    where it is drawn), then wait for the other page to settle."""
+    box = page.locator(f".cv-lang a[hreflang={lang}]").bounding_box()
+    with page.expect_navigation():
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(200)

@@ -341,10 +341,10 @@ def _xss(case: Case, b: Built) -> None:
     for index in b.site.rglob("search_index.json"):
         json.loads(index.read_text(encoding="utf-8"))
     if case.id == "build-xss-nav-page":
-        for page in (b.site / "index.html", b.site / "guide" / "index.html"):  # the nav prints the status
+        for page in (b.site / "index.html", b.site / "reports" / "index.html"):  # the nav prints the status
             assert 'md-status--&quot;&gt;&lt;script&gt;alert(11)' in page.read_text(encoding="utf-8"), page
         for lang, title in (("ko", payloads[0]), ("en", payloads[1])):
-            doc = _page(b, "guide", lang)
+            doc = _page(b, "reports", lang)
             assert doc.title.get_text() == f"{title} - CityVoices"  # escaped once, shown as text
             nav = [a.get_text(" ", strip=True) for a in doc.select("nav.md-tabs a, nav.md-nav--primary a")]
             assert nav and not any(title in t for t in nav), nav  # nav titles are mkdocs.yml's
@@ -429,7 +429,7 @@ def test_xss_never_runs_in_chromium(case, findings_build, serve, browser):
     page = context.new_page()
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     name = case.pubs[0]
-    urls = (["guide/", "en/guide/", ""] if name == "xss-nav-page" else
+    urls = (["reports/", "en/reports/", ""] if name == "xss-nav-page" else
             [f"{T.ISSUE}/{name}/", f"en/{T.ISSUE}/{name}/", "cityvoices/", "en/cityvoices/", "", "en/"])
     try:
         for url in urls:

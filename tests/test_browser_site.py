@@ -20,9 +20,8 @@ def test_switch_language_lands_on_same_article_and_no_request_leaves(site_dir, s
     assert page.locator("html").get_attribute("lang") == "ko"
     assert page.locator("h1").first.inner_text() == "시티넷 서울 총회의 성과와 서울시의 시사점"
 
-    # Material's language selector: hover the globe, pick English.
-    page.hover(".md-header__option .md-select")
-    page.get_by_role("link", name="English").click()
+    # the language switcher in the header names both languages
+    page.locator(".cv-lang").get_by_role("link", name="English").click()
     page.wait_for_load_state("networkidle")
 
     assert urlparse(page.url).path == f"/en/{SEED_ARTICLE}/"
@@ -31,8 +30,7 @@ def test_switch_language_lands_on_same_article_and_no_request_leaves(site_dir, s
     assert page.locator("figure figcaption .caption-prefix").first.inner_text() == "Figure 1."
 
     # and back again
-    page.hover(".md-header__option .md-select")
-    page.get_by_role("link", name="한국어").click()
+    page.locator(".cv-lang").get_by_role("link", name="한국어").click()
     page.wait_for_load_state("networkidle")
     assert urlparse(page.url).path == f"/{SEED_ARTICLE}/"
 

@@ -130,7 +130,10 @@ def test_switches_off_in_mkdocs_yml_and_on_the_command_line(tmp_path):
     assert not (site / "assets/javascripts/cv-search/ko").exists()
     index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "폐기물" in index and "waste" in index
-    assert "cv-search/worker" not in (site / "index.html").read_text(encoding="utf-8")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "cv-search/worker" not in home
+    # and Material's own highlighting comes back (ours lands only with our index)
+    assert '"search.highlight"' in home and "data-cv-land" not in home
     # offline: true -> the zip the home page links; pdf off for this run (the test default)
     assert (site / "downloads" / "cityvoices-offline.zip").is_file()
     assert not (site / "pdf").exists()

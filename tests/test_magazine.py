@@ -440,7 +440,7 @@ def test_people_and_tag_pages(mag_site, lang):
     alts = {link["hreflang"]: link["href"] for link in doc.select("head link[rel=alternate][hreflang]")}
     other = "chulsoo-kim" if lang == "ko" else "%EA%B9%80%EC%B2%A0%EC%88%98"
     assert alts[("en" if lang == "ko" else "ko")].rstrip("/").endswith(other)
-    switch = {a["hreflang"]: a["href"] for a in doc.select("a.md-select__link[hreflang]")}
+    switch = {a["hreflang"]: a["href"] for a in doc.select("a.cv-lang__link[hreflang]")}
     target = resolve(mag_site, f"{prefix}authors/{kim}/", switch["en" if lang == "ko" else "ko"])
     assert target.is_file() and unquote(other) in target.as_posix()
     water = "물" if lang == "ko" else "water"
@@ -449,7 +449,7 @@ def test_people_and_tag_pages(mag_site, lang):
         ["넷째 글", "첫째 글", "셋째 글"] if lang == "ko" else ["Fourth piece", "First piece", "Third piece"])
     assert tag.select_one("h1").get_text() == water
     # 물 stands beside "water" in the translated tag lists: the switcher leads there
-    switch = {a["hreflang"]: a["href"] for a in tag.select("a.md-select__link[hreflang]")}
+    switch = {a["hreflang"]: a["href"] for a in tag.select("a.cv-lang__link[hreflang]")}
     other_tag = "water" if lang == "ko" else "물"
     target = resolve(mag_site, f"{prefix}tags/{water}/", switch["en" if lang == "ko" else "ko"])
     assert target == mag_site / ("en/" if lang == "ko" else "") / "tags" / other_tag / "index.html"

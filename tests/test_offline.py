@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, SEED_ARTICLE, mkdocs_env
+from helpers import ROOT, SEED_ARTICLE, mkdocs_env, reading_place, scroll_to_place, switch_language
 
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
@@ -93,6 +93,24 @@ def test_search_works_from_file_urls(offline_site, browser):
         result.click()
         page.wait_for_url(f"**/{SEED_ARTICLE}/index.html*")
         assert page.url.startswith("file://")
+        assert all(u.startswith(("file://", "data:", "blob:")) for u in requests), requests
+        assert errors == [], errors
+    finally:
+        context.close()
+
+
+def test_language_switch_keeps_the_place_from_file_urls(offline_site, browser):
+    """The place-keeping switcher needs no server and no navigation.instant."""
+    context, page, requests, errors = _page(browser)
+    try:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto((offline_site / SEED_ARTICLE / "index.html").as_uri(), wait_until="load")
+        scroll_to_place(page, 4, 2, 0.5)
+        switch_language(page, "en")
+        assert page.url.startswith("file://") and f"/en/{SEED_ARTICLE}/index.html#" in page.url
+        there = reading_place(page)
+        assert (there["sec"], there["block"]) == (4, 2), there
+        assert page.url.endswith("#solidify-new-partnerships")
         assert all(u.startswith(("file://", "data:", "blob:")) for u in requests), requests
         assert errors == [], errors
     finally:

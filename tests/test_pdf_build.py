@@ -158,6 +158,10 @@ def test_site_build_links_every_pdf_and_writes_them(tmp_path):
         url = art.select_one('meta[name="citation_pdf_url"]')["content"]
         assert url == f"https://cityvoices.example.org/pdf/cityvoices-2099-1-good.{lang}.pdf"
         assert (site / "pdf" / url.rsplit("/", 1)[1]).is_file()
+    # the links are page furniture, not searched text (integrations.search runs after pdf)
+    for lang in ("ko", "en"):
+        docs = "".join(p.read_text(encoding="utf-8") for p in (site / "assets/javascripts/cv-search" / lang).glob("d-*.js"))
+        assert "PDF (" not in docs and "cityvoices" in docs
     # an English-only reader of the Korean-only article gets the Korean PDF, labelled as such
     soup = BeautifulSoup((site / "en/cityvoices/2099-1/other/index.html").read_text(encoding="utf-8"), "lxml")
     labels = [a.get_text() for a in soup.select("p.cv-downloads a")]

@@ -73,7 +73,7 @@ def test_every_page_of_both_languages_is_built_with_a_working_switcher(archive):
             assert page.is_file(), f"{url} missing"
             doc = soup(page)
             assert doc.html["lang"] == lang
-            links = {a["hreflang"]: a["href"] for a in doc.select("a.md-select__link[hreflang]")}
+            links = {a["hreflang"]: a["href"] for a in doc.select("a.cv-lang__link[hreflang]")}
             assert set(links) == {"ko", "en"}, url
             # each switcher entry leads to that language's version of this publication
             assert resolve(url, links["ko"]) == f"{key}/"

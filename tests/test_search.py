@@ -229,3 +229,54 @@ def test_query_set_is_well_formed():
         for page, sections in q["expect"].items():
             assert page.endswith("/") and page.startswith("en/") == (q["lang"] == "en"), q
             assert isinstance(sections, list) and sections, q
+
+
+# -- highlighting: the analysed terms mapped back to the words -------------------------------
+
+def marks(text: str, terms: list[str]) -> list[str]:
+    return [text[a:b] for a, b in analyze.highlight_spans(text, terms)]
+
+
+def test_highlight_marks_whole_words_by_their_stem_not_prefixes():
+    text = ("Solid waste management was a priority, as was water: wastewater, Managing waste, "
+            "the managers' wasted effort.")
+    stems = [t for g in analyze.query_terms("waste management") for t in [g["stem"]]]
+    assert stems == ["wast", "manag"]
+    assert marks(text, stems) == ["waste", "management", "Managing", "waste", "managers", "wasted"]
+    # "city" must not mark "capacity" or "electricity"
+    assert marks("City capacity, electricity and cities", ["city"]) == ["City", "cities"]
+
+
+def test_highlight_korean_forms_particles_and_compounds():
+    text = "서울시는 서울시의 정책을, 서울시립대와 서울연구원에서 폐기물 관리시설을 미래 프로젝트와 함께"
+    assert marks(text, ["서울시"]) == ["서울시는", "서울시의", "서울시"]    # 서울시립대: the part only
+    assert marks(text, ["연구원"]) == ["연구원에서"]
+    assert marks(text, ["폐기물관리"]) == ["폐기물 관리"]                   # written apart
+    assert marks(text, ["미래프로젝트"]) == ["미래 프로젝트와"]
+    # nothing across punctuation, nothing for a term that is not there
+    assert marks("서울, 시는", ["서울시"]) == [] and marks(text, ["부산"]) == []
+
+
+def test_highlight_spans_never_overlap():
+    spans = analyze.highlight_spans("서울시청 서울시는", ["서울시", "서울시청", "시청"])
+    assert spans == sorted(spans) and all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+
+
+def test_chrome_is_left_out_of_the_search_text():
+    html = ('<h1 id="cv-title">T</h1><div class="cv-byline"><p class="cv-kicker">k</p></div>'
+            '<p>text<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>.</p>'
+            '<p class="cv-downloads"><a href="x.pdf">PDF (한국어)</a></p><span class="caption-prefix">그림 1.</span>'
+            '<div class="other cv-byline-like">keep</div>')
+    out = index.exclude_chrome(html)
+    assert out.count("data-search-exclude") == 5  # the kicker inside the byline too
+    assert '<p class="cv-kicker" data-search-exclude="chrome">' in out
+    assert '<div class="cv-byline" data-search-exclude="chrome">' in out
+    assert '<a class="footnote-ref" href="#fn:1" data-search-exclude="chrome">' in out
+    assert "cv-byline-like\">keep" in out
+    assert index.exclude_chrome(out) == out  # once only
+
+
+def test_people_are_searchable_without_the_byline():
+    meta = {"authors": [{"name": "Brenna Foster", "affiliation": "CITYNET"}, "편집부"], "translators": "홍길동"}
+    assert index.people_words(meta) == ("Brenna Foster", "편집부", "홍길동")
+    assert index.people_words({"authors": 3}) == ()

@@ -4,7 +4,9 @@ search UI answered by our per-language worker.  A subset of the query set
 nothing is downloaded for search before the reader searches; a search
 fetches only its language's shards; results and target pages highlight the
 words; the offline copy (file://) searches too; and the query-time analyser
-(analyze.js) gives exactly the build-time analyser's keys."""
+(analyze.js) gives exactly the build-time analyser's keys and highlights.
+What a result leads to (exact marks, the scroll to the hit) is in
+test_search_landing.py."""
 
 from __future__ import annotations
 
@@ -104,13 +106,14 @@ def test_highlight_in_results_and_on_the_page(searcher):
     assert "울란바토르" in on_page
     target.close()
     # in the result list: the stem inside a longer word, and a compound
-    # typed whole where the title writes it apart
+    # typed whole where the title writes it apart (with its particle: the
+    # word is marked up to its end when the rest is what the stemmer strips)
     searcher.query(page, "파트너십을")
     marks = page.eval_on_selector_all(".md-search-result__list mark", "els => els.map(e => e.textContent)")
     assert "파트너십" in marks
     searcher.query(page, "미래프로젝트")
     marks = page.eval_on_selector_all(".md-search-result__list mark", "els => els.map(e => e.textContent)")
-    assert "미래 프로젝트" in marks
+    assert "미래 프로젝트와" in marks
 
 
 def test_offline_copy_searches_from_file_url(browser, site_dir):
@@ -139,14 +142,20 @@ def test_query_time_analyser_matches_build_time(browser, site_dir):
             body = re.fullmatch(r'cvSearch\("docs",\d+,(.*)\);\n', f.read_text(encoding="utf-8"), re.S).group(1)
             texts += [rec[1] + " " + rec[2] for rec in json.loads(body)]
     queries = [q["q"] for q in bench_search.load_queries()] + ["폐기물 관리시설을", "Citynet's cities", "서울시와  부산시"]
+    # highlighting: each query's stems (what the worker sends in ?h=) on every text
+    terms = [[g["stem"] for g in analyze.query_terms(q)] for q in queries]
     page = browser.new_page()
     try:
         page.add_script_tag(content="var self = window;\n" + (site_dir / CV / "analyze.js").read_text("utf-8"))
-        got = page.evaluate("""([rules, texts, queries]) => ({
+        got = page.evaluate("""([rules, texts, queries, terms]) => ({
             index: texts.map(t => cvAnalyze.indexTerms(rules, t)),
-            query: queries.map(q => cvAnalyze.queryTerms(rules, q)) })""",
-                            [analyze.RULES, texts, queries])
+            query: queries.map(q => cvAnalyze.queryTerms(rules, q)),
+            spans: terms.map(ts => texts.map(t => cvAnalyze.highlightSpans(rules, t, ts))) })""",
+                            [analyze.RULES, texts, queries, terms])
     finally:
         page.close()
     assert got["index"] == [analyze.index_terms(t) for t in texts]
     assert got["query"] == [analyze.query_terms(q) for q in queries]
+    expected = [[[list(s) for s in analyze.highlight_spans(t, ts)] for t in texts] for ts in terms]
+    assert got["spans"] == expected
+    assert sum(len(s) for per in expected for s in per) > 500  # the comparison compared marks

@@ -154,7 +154,7 @@ def test_switcher_points_at_counterpart(site_dir):
         for lang, own, other_rel in (("ko", rel, f"en/{rel}" if rel else "en"),
                                      ("en", f"en/{rel}" if rel else "en", rel)):
             doc = soup(site_dir, own)
-            links = {a["hreflang"]: a["href"] for a in doc.select(".md-select a[hreflang]")}
+            links = {a["hreflang"]: a["href"] for a in doc.select(".cv-lang a[hreflang]")}
             assert set(links) == {"ko", "en"}, own
             page_url = f"http://x/{own}/".replace("//", "/").replace("http:/", "http://")
             target = urlparse(urljoin(page_url, links["en" if lang == "ko" else "ko"])).path.strip("/")

@@ -49,7 +49,7 @@ def head_alternates(doc: BeautifulSoup) -> dict[str, str]:
 
 
 def switcher(doc: BeautifulSoup) -> dict[str, tuple[str, str]]:
-    return {a["hreflang"]: (a.get_text(strip=True), a["href"]) for a in doc.select("a.md-select__link")}
+    return {a["hreflang"]: (a.get_text(" ", strip=True), a["href"]) for a in doc.select("a.cv-lang__link")}
 
 
 def test_fallback_page_says_so_in_english_and_marks_korean_content(fixture_site):
@@ -138,14 +138,12 @@ def test_browser_notices_and_switcher(fixture_site, serve, browser):
         assert "not been translated into English" in notice.inner_text()
         assert page.locator(".cv-content-lang").get_attribute("lang") == "ko"
         # the switcher's English entry says it is not translated and does not lead elsewhere
-        page.locator(".md-header__option .md-select").hover()
-        entry = page.locator("a.md-select__link[hreflang=en]")
+        entry = page.locator("a.cv-lang__link[hreflang=en]")
         assert entry.is_visible() and "(not translated)" in entry.inner_text()
         notice.locator("a").click()
         page.wait_for_url(base + f"{KO_ONLY}/")
         assert page.locator(".cv-missing-translation").count() == 0
-        page.locator(".md-header__option .md-select").hover()
-        assert "(번역 없음)" in page.locator("a.md-select__link[hreflang=en]").inner_text()
+        assert "(번역 없음)" in page.locator("a.cv-lang__link[hreflang=en]").inner_text()
 
         page.goto(base + f"{OUTDATED}/")
         outdated = page.locator(".cv-outdated-translation")

@@ -97,6 +97,16 @@ LABELS: dict[str, dict[str, str]] = {
         "404.search": "사이트 검색",
         "404.home": "홈으로 가기",
         "404.other": "English",
+        # site chrome: header, footer, switcher, palette (cityvoices.chrome)
+        "chrome.languages": "언어 선택",
+        "chrome.current_language": "현재 언어",
+        "chrome.editors": "편집자용",
+        "chrome.guide": "편집자 안내서",
+        "chrome.status": "번역 현황",
+        "chrome.credit": "MkDocs와 Material for MkDocs로 만든 사이트",
+        "chrome.to_dark": "어두운 화면으로 바꾸기",
+        "chrome.to_light": "밝은 화면으로 바꾸기",
+        "chrome.skip": "본문으로 건너뛰기",
     },
     "en": {
         "figure": "Figure {n}.",
@@ -180,6 +190,16 @@ LABELS: dict[str, dict[str, str]] = {
         "404.search": "Search the site",
         "404.home": "Go to the home page",
         "404.other": "한국어",
+        # site chrome: header, footer, switcher, palette (cityvoices.chrome)
+        "chrome.languages": "Language",
+        "chrome.current_language": "current language",
+        "chrome.editors": "For editors",
+        "chrome.guide": "Editors' guide",
+        "chrome.status": "Translation status",
+        "chrome.credit": "Built with MkDocs and Material for MkDocs",
+        "chrome.to_dark": "Switch to dark mode",
+        "chrome.to_light": "Switch to light mode",
+        "chrome.skip": "Skip to content",
     },
 }
 

@@ -140,6 +140,9 @@ class PairReport:
     translator_notes: dict[str, list[str]] = field(default_factory=dict)
     lang_only: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: each version's headings as extracted (the language switcher pairs
+    #: them: :mod:`cityvoices.switcher`); not part of the JSON report
+    headings: dict[str, list[Item]] = field(default_factory=dict, repr=False)
 
     @property
     def clean(self) -> bool:
@@ -147,6 +150,7 @@ class PairReport:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
+        del data["headings"]
         data["clean"] = self.clean
         return data
 
@@ -597,6 +601,7 @@ def check_pair(key: str, versions: dict[str, tuple[str, str]]) -> PairReport:
         rep.translator_notes[lang] = [it.key for it in st.translator_notes]
         rep.lang_only[lang] = st.lang_only
         rep.counts[lang] = {k: len(st.of(k)) for k in KINDS}
+        rep.headings[lang] = st.of("heading")
     present = [lang for lang in i18n.LANGS if lang in structs]
     rep.missing = [lang for lang in i18n.LANGS if lang not in structs]
     if len(present) == 2:

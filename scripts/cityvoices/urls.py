@@ -41,6 +41,10 @@ TAGS_DIR = "tags"
 FEEDS_DIR = "feeds"
 #: The feed of every publication type together (the others are named by section).
 FEED_ALL = "all"
+#: The editors' pages (path inside a language's tree): linked from the
+#: footer ("For editors"), not from the readers' tabs.
+GUIDE_PATH = "guide/"
+STATUS_PATH = "status/"
 
 # --------------------------------------------------------------------------
 # Pages

@@ -19,8 +19,10 @@ import importlib
 from types import ModuleType
 from typing import Any
 
-#: Event modules, in the order their handlers run.
-MODULES = ("normalize", "site", "magazine", "translations", "search", "pdf")
+#: Event modules, in the order their handlers run.  ``search`` comes after
+#: every module that adds page furniture (``magazine``'s header and footer, ``pdf``'s download links): its
+#: ``on_page_content`` marks that furniture to be left out of the search text.
+MODULES = ("normalize", "site", "magazine", "translations", "pdf", "search", "chrome")
 
 _modules: list[ModuleType] | None = None
 

@@ -23,6 +23,22 @@ from cityvoices.integrations.common import current_lang, enabled, log
 from cityvoices.search import index as search_index
 
 ASSETS = Path("assets") / "javascripts" / "cv-search"
+#: page URL -> authors' and translators' names (this language build)
+_people: dict[str, tuple[str, ...]] = {}
+
+
+def on_page_content(html: str, page: Any, config: Any, **_: Any) -> str:
+    # Before Material's search reads the page (its on_page_context), and
+    # after the modules that add furniture to it (MODULES puts search after
+    # them): the byline, PDF links, footnote numbers and notices are chrome,
+    # not text, and stay out of the index and the snippets; the names in the
+    # byline are indexed with the page (on_post_build).
+    if not enabled(config, "search"):
+        return html
+    people = search_index.people_words(page.meta)
+    if people:
+        _people[page.url] = people
+    return search_index.exclude_chrome(html)
 
 
 def _search_plugin(config: Any) -> Any:
@@ -60,6 +76,11 @@ def on_post_build(config: Any, **_: Any) -> None:
     t0 = time.perf_counter()
     lang = current_lang(config)
     entries = _entries(plugin)
+    for entry in entries:
+        names = _people.get(entry.get("location", ""))
+        if names:  # the page's own entry (no #section)
+            entry["tags"] = list(entry.get("tags") or []) + list(names)
+    _people.clear()
     sections = search_index.sections_from_entries(entries)
     files = search_index.build_index(sections, lang)
 
@@ -82,6 +103,10 @@ def on_post_build(config: Any, **_: Any) -> None:
         lang, (assets / "analyze.js").read_text(encoding="utf-8"),
         (assets / "worker.js").read_text(encoding="utf-8"))
     textio.atomic_write(assets / f"worker.{lang}.js", worker.encode("utf-8"))
+    landing = search_index.landing_script(
+        lang, (assets / "analyze.js").read_text(encoding="utf-8"),
+        (assets / "land.js").read_text(encoding="utf-8"))
+    textio.atomic_write(assets / f"land.{lang}.js", landing.encode("utf-8"))
 
     # Keep no full index: neither this language's copy nor the combined one.
     entries.clear()

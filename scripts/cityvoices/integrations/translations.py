@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from cityvoices import catalog as _catalog
-from cityvoices import i18n, notices, parallel, textio
+from cityvoices import i18n, notices, parallel, switcher, textio
 from cityvoices.integrations.common import content_lang, current_lang, docs_prefix, log_problem, read_sources
 from cityvoices.problems import Problem
 from cityvoices.urls import relative_url
@@ -133,6 +133,8 @@ def on_page_context(context: Any, page: Any, config: Any, **_: Any) -> Any:
         name = i18n.LANG_NAMES.get(lang, str(alt.get("name", lang)))
         if lang in rep.missing:
             alt["name"] = notices.switcher_name(name, reader)
+            # overrides/partials/alternate.html sets the note apart
+            alt["missing"] = {"name": name, "note": i18n.label(reader, "not_translated")}
             alt["link"] = _catalog.page_url(next(iter(rep.paths.values())), lang)
         elif stand_in and lang in rep.paths:
             alt["name"] = name
@@ -153,6 +155,7 @@ def on_page_content(html: str, page: Any, config: Any, **_: Any) -> str:
         html = notices.missing_notice(lang, written_in, href) + "\n" + notices.wrap_content_lang(html, written_in)
     else:
         rep = _report_for(page, config)
+        html = _mark_sections(html, rep, lang)
         if rep and rep.outdated and rep.translation_lang == lang and rep.source_lang:
             target = _catalog.page_url(rep.paths[rep.source_lang], rep.source_lang)
             href = relative_url(target, page.url)
@@ -160,6 +163,16 @@ def on_page_content(html: str, page: Any, config: Any, **_: Any) -> str:
     if page.meta.get("translation_status"):
         html += "\n" + _status_html(page, config, lang)
     return html
+
+
+def _mark_sections(html: str, rep: parallel.PairReport | None, lang: str) -> str:
+    # The switcher keeps the reader's place: paired headings get the pair's
+    # number in both languages (cityvoices.switcher; read by cv-chrome.js).
+    if not rep or len(rep.headings) != 2 or lang not in rep.headings:
+        return html
+    first, second = i18n.LANGS  # one order in both builds: the same numbers on both pages
+    pairs = switcher.pair_headings(rep.headings[first], rep.headings[second])
+    return switcher.mark_headings(html, rep.headings[lang], switcher.numbers(pairs, i18n.LANGS.index(lang)))
 
 
 def _status_html(page: Any, config: Any, lang: str) -> str:

@@ -198,6 +198,89 @@ def query_terms(query: str) -> list[dict]:
     return groups
 
 
+# -- highlighting: the analysed terms mapped back to the words of a text ---------------------
+
+#: Words of a text as written (not normalized), so that offsets are the
+#: text's own; each is analysed through :func:`normalize` like the index's.
+RE_WORD = re.compile(f"[{HANGUL}]+|[A-Za-z0-9]+")
+#: Latin terms (stems) against Hangul ones: a term is one or the other.
+RE_LATIN_TERM = re.compile(r"^[a-z0-9]+$")
+
+
+def highlight_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """``(start, end)`` offsets in ``text`` of the words that ``terms``
+    matched, in order, not overlapping.  ``terms`` are what the search
+    matched (``worker.js`` sends them in ``?h=``): Latin *index stems* and
+    Hangul *query stems*.
+
+    - A Latin word is marked when its stem (:func:`en_stem` of the normalized
+      word) is one of the terms: ``waste`` and ``management`` for the stems
+      ``wast`` and ``manag``, never ``was`` or ``water``.
+    - A Hangul term is marked where it occurs in a run of Hangul words
+      (spaces between them ignored, so ``폐기물관리`` marks ``폐기물 관리``),
+      and the mark runs on to the end of the word when the rest of the word
+      is the particle or ending that :func:`ko_stem` removes: ``서울시`` marks
+      ``서울시는`` and ``서울시의``, and ``연구원`` marks ``연구원에서`` inside
+      ``서울연구원에서``.
+
+    Mirrors ``highlightSpans`` in analyze.js (tests compare them)."""
+    latin = {t for t in terms if RE_LATIN_TERM.match(t)}
+    hangul = sorted({t for t in terms if t and RE_HANGUL.match(t) and all(RE_HANGUL.match(c) for c in t)},
+                    key=lambda t: (-len(t), t))
+    words = [(m.group(), m.start(), m.end()) for m in RE_WORD.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    for word, start, end in words:
+        if latin and not RE_HANGUL.match(word) and en_stem(normalize(word)) in latin:
+            spans.append((start, end))
+    if hangul:
+        spans.extend(_hangul_spans(text, words, hangul))
+    spans.sort()
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and start < out[-1][1]:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
+            continue
+        out.append((start, end))
+    return out
+
+
+def _hangul_spans(text: str, words: list[tuple[str, int, int]], terms: list[str]) -> list[tuple[int, int]]:
+    out = []
+    i = 0
+    while i < len(words):
+        if not RE_HANGUL.match(words[i][0]):
+            i += 1
+            continue
+        # a run of Hangul words separated by whitespace only
+        run = [words[i]]
+        while (i + 1 < len(words) and RE_HANGUL.match(words[i + 1][0])
+               and text[run[-1][2]:words[i + 1][1]].isspace()):
+            i += 1
+            run.append(words[i])
+        i += 1
+        joined = "".join(w for w, _, _ in run)
+        where = []  # offset in the text of each character of joined, and its word
+        for n, (w, start, _end) in enumerate(run):
+            where.extend((start + k, n) for k in range(len(w)))
+        taken = [False] * len(joined)
+        for term in terms:
+            pos = joined.find(term)
+            while pos >= 0:
+                if not any(taken[pos:pos + len(term)]):
+                    for k in range(pos, pos + len(term)):
+                        taken[k] = True
+                    start = where[pos][0]
+                    last, n = where[pos + len(term) - 1]
+                    end = last + 1
+                    word, wstart, wend = run[n]
+                    if end < wend and ko_stem(word) == word[:end - wstart]:
+                        end = wend  # the particle or ending after the stem
+                    out.append((start, end))
+                pos = joined.find(term, pos + len(term))
+    return out
+
+
 def shard_of(key: str, ko_shards: int) -> str:
     """The shard file (without extension) that holds ``key``'s postings."""
     if key.startswith("~"):

@@ -29,11 +29,26 @@ from typing import Iterable
 
 from cityvoices.search import analyze
 
-FORMAT = 1
+FORMAT = 2
 KO_SHARD_BYTES = 24_000
 DOC_CHUNK_BYTES = 8_000
-TEASER_CHARS = 240
+#: Text kept per section for the snippet: the worker shows the sentence
+#: around the first hit in it (the whole text is indexed).
+SNIPPET_SOURCE_CHARS = 2_000
 TITLE_WEIGHT = 8
+
+#: Classes of elements that are chrome, not text: left out of the search
+#: text (so out of snippets and of the index) by :func:`exclude_chrome`.
+#: Bylines, kickers and standfirsts (the magazine's article header: its
+#: title is the section's title), tags, previous/next and related reading, PDF links, footnote numbers and back-links, caption
+#: numbers, the translator's-note mark, notices about translations, the
+#: sample-content notice.  A new piece of generated page furniture adds its
+#: class here.  (Authors stay searchable: :func:`people_words`.)
+CHROME_CLASSES = (
+    "cv-byline", "cv-downloads", "footnote-ref", "footnote-backref", "caption-prefix", "cv-tn-mark",
+    "cv-missing-translation", "cv-outdated-translation", "cv-sample",
+    "cv-kicker", "cv-standfirst", "cv-tags", "cv-issue-nav", "cv-related",
+)
 
 RE_TAG = re.compile(r"<[^>]+>")
 RE_SPACE = re.compile(r"\s+")
@@ -45,6 +60,32 @@ class Section:
     title: str
     text: str  # plain text
     tags: tuple[str, ...] = ()
+
+
+RE_CLASSED_TAG = re.compile(r'<(?P<tag>[a-zA-Z][a-zA-Z0-9]*)(?P<attrs>\s[^>]*?\bclass="(?P<cls>[^"]*)"[^>]*)>')
+
+
+def exclude_chrome(html_text: str, classes: tuple[str, ...] = CHROME_CLASSES) -> str:
+    """``html_text`` with ``data-search-exclude`` on every element carrying
+    one of ``classes``: Material's search skips such elements, then removes
+    the attribute (with its value) from the page, which is left as it was."""
+    wanted = set(classes)
+
+    def mark(m: re.Match[str]) -> str:
+        if "data-search-exclude" in m.group("attrs") or not wanted.intersection(m.group("cls").split()):
+            return m.group(0)
+        return f'<{m.group("tag")}{m.group("attrs")} data-search-exclude="chrome">'
+
+    return RE_CLASSED_TAG.sub(mark, html_text)
+
+
+def people_words(meta: dict) -> tuple[str, ...]:
+    """Authors' and translators' names of a page, indexed with its first
+    section (the byline itself is left out of the search text)."""
+    from cityvoices import frontmatter
+
+    return tuple(p["name"] for key in ("authors", "translators")
+                 for p in frontmatter.normalize_people(meta.get(key)) if p.get("name"))
 
 
 def plain(markup: str) -> str:
@@ -123,7 +164,7 @@ def build_index(sections: list[Section], lang: str) -> dict[str, str]:
     chunk: list[list] = []
     size = 0
     for doc_id, s in enumerate(docs):
-        rec = [s.location, s.title, s.text[:TEASER_CHARS], parent[doc_id]]
+        rec = [s.location, s.title, s.text[:SNIPPET_SOURCE_CHARS], parent[doc_id]]
         if not chunk:
             chunk_starts.append(doc_id)
         chunk.append(rec)
@@ -149,6 +190,14 @@ def build_index(sections: list[Section], lang: str) -> dict[str, str]:
 def worker_script(lang: str, analyzer_js: str, worker_js: str) -> str:
     """The per-language worker: its language, then the shared code."""
     return f"self.CV_LANG={json.dumps(lang)};\n{analyzer_js}\n;{worker_js}"
+
+
+def landing_script(lang: str, analyzer_js: str, land_js: str) -> str:
+    """The script of a page opened from a result (``?h=``): its language,
+    the analyser's rules (the page has no meta.js), the analyser, the
+    marking code."""
+    rules = json.dumps(analyze.RULES, ensure_ascii=False, separators=(",", ":"))
+    return f"self.CV_LANG={json.dumps(lang)};self.CV_RULES={rules};\n{analyzer_js}\n;{land_js}"
 
 
 def offline_stub(index: dict) -> str:

@@ -105,6 +105,78 @@
     return groups
   }
 
+  /* Highlighting: the analysed terms mapped back to the words of a text
+   * (analyze.highlight_spans, line by line).  Latin terms are index stems,
+   * Hangul terms query stems; returns [[start, end], ...] in text offsets. */
+  var RE_WORD = /[가-힣]+|[A-Za-z0-9]+/g
+  var RE_LATIN_TERM = /^[a-z0-9]+$/
+  var RE_ALL_HANGUL = /^[가-힣]+$/
+
+  function highlightSpans(rules, text, terms) {
+    var latin = {}, hasLatin = false, hangul = []
+    terms.forEach(function (t) {
+      if (RE_LATIN_TERM.test(t)) { latin[t] = true; hasLatin = true }
+      else if (RE_ALL_HANGUL.test(t) && hangul.indexOf(t) < 0) hangul.push(t)
+    })
+    hangul.sort(function (a, b) { return b.length - a.length || (a < b ? -1 : a > b ? 1 : 0) })
+    var words = [], m
+    RE_WORD.lastIndex = 0
+    while ((m = RE_WORD.exec(text))) words.push([m[0], m.index, m.index + m[0].length])
+    var spans = []
+    words.forEach(function (w) {
+      if (hasLatin && !RE_HANGUL.test(w[0]) && latin[enStem(rules, normalize(w[0]))] === true)
+        spans.push([w[1], w[2]])
+    })
+    if (hangul.length) Array.prototype.push.apply(spans, hangulSpans(rules, text, words, hangul))
+    spans.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] })
+    var out = []
+    spans.forEach(function (s) {
+      var last = out[out.length - 1]
+      if (last && s[0] < last[1]) {
+        if (s[1] > last[1]) last[1] = s[1]
+        return
+      }
+      out.push([s[0], s[1]])
+    })
+    return out
+  }
+
+  function hangulSpans(rules, text, words, terms) {
+    var out = [], i = 0
+    while (i < words.length) {
+      if (!RE_HANGUL.test(words[i][0])) { i++; continue }
+      var run = [words[i]]
+      while (i + 1 < words.length && RE_HANGUL.test(words[i + 1][0]) &&
+             /^\s+$/.test(text.slice(run[run.length - 1][2], words[i + 1][1]))) {
+        i++
+        run.push(words[i])
+      }
+      i++
+      var joined = "", where = []
+      run.forEach(function (w, n) {
+        joined += w[0]
+        for (var k = 0; k < w[0].length; k++) where.push([w[1] + k, n])
+      })
+      var taken = []
+      terms.forEach(function (term) {
+        var pos = joined.indexOf(term)
+        while (pos >= 0) {
+          var free = true
+          for (var k = pos; k < pos + term.length; k++) if (taken[k]) free = false
+          if (free) {
+            for (k = pos; k < pos + term.length; k++) taken[k] = true
+            var start = where[pos][0], lastc = where[pos + term.length - 1]
+            var end = lastc[0] + 1, w = run[lastc[1]]
+            if (end < w[2] && koStem(rules, w[0]) === w[0].slice(0, end - w[1])) end = w[2]
+            out.push([start, end])
+          }
+          pos = joined.indexOf(term, pos + term.length)
+        }
+      })
+    }
+    return out
+  }
+
   function shardOf(key, koShards) {
     if (key.charAt(0) === "~") {
       var head = key.slice(1, 3)
@@ -115,6 +187,7 @@
 
   root.cvAnalyze = {
     normalize: normalize, koStem: koStem, enStem: enStem, bigrams: bigrams,
-    indexTerms: indexTerms, queryTerms: queryTerms, shardOf: shardOf
+    indexTerms: indexTerms, queryTerms: queryTerms, shardOf: shardOf,
+    highlightSpans: highlightSpans
   }
 })(self)

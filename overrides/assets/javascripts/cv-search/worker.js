@@ -12,6 +12,8 @@
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
   var MAX_GROUPS = 12       /* pages returned (Material shows 10 at once) */
   var MAX_SECTIONS = 6      /* sections shown per page */
+  var MAX_TERMS = 8         /* highlighted stems per query word */
+  var SNIPPET_CHARS = 240   /* longest snippet */
   var A = self.cvAnalyze
   var state = { meta: null, shards: {}, docs: {} }
 
@@ -92,29 +94,39 @@
       if (Object.keys(scores).length) matched.push(group.stem)
       return { scores: scores, matched: matched }
     }
-    /* Latin: exact stem, then prefix of what was typed, then one typo */
+    /* Latin: exact stem, then prefix of what was typed (or of its stem);
+     * only when neither finds anything, a stem one typo away ("Rockefeler").
+     * Typos are a fallback: "waste" must not also match "was" and "water". */
     scores = {}
     var shard = state.shards[A.shardOf("~" + group.stem, state.meta.koShards)] || {}
-    var raw = group.raw, stem = group.stem
-    Object.keys(shard).forEach(function (k) {
+    var raw = group.raw, stem = group.stem, found = []
+    var keys = Object.keys(shard)
+    keys.forEach(function (k) {
       var term = k.slice(1), factor = 0
       if (term === stem) factor = 1
       else if (raw.length >= 2 && term.indexOf(raw) === 0) factor = 0.9
       else if (stem.length >= 3 && term.indexOf(stem) === 0) factor = 0.8
-      else if (raw.length >= 5 && (editDistanceAtMostOne(term, stem) || editDistanceAtMostOne(term, raw))) factor = 0.6
-      if (!factor) return
-      var plist = decode(shard[k])
+      if (factor) found.push([k, factor])
+    })
+    if (!found.length && raw.length >= 5) {
+      keys.forEach(function (k) {
+        var term = k.slice(1)
+        if (term.length >= 4 && (editDistanceAtMostOne(term, stem) || editDistanceAtMostOne(term, raw)))
+          found.push([k, 0.6])
+      })
+    }
+    found.forEach(function (f) {
+      var plist = decode(shard[f[0]])
       var idf = Math.log(1 + N / Math.max(1, plist.length))
       plist.forEach(function (p) {
-        var s = factor * weight(idf, p[1])
+        var s = f[1] * weight(idf, p[1])
         if (!(p[0] in scores) || scores[p[0]] < s) scores[p[0]] = s
       })
-      matched.push([factor, plist.length, factor === 0.9 ? raw : term])
+      matched.push([f[1], plist.length, f[0].slice(1)])
     })
-    /* highlight the best few forms only: a short prefix can match hundreds */
+    /* the stems to highlight: the best few (a short prefix can match hundreds) */
     matched.sort(function (a, b) { return b[0] - a[0] || b[1] - a[1] })
-    matched = matched.slice(0, 8).map(function (m) { return m[2] })
-    return { scores: scores, matched: matched.filter(function (t, i) { return matched.indexOf(t) === i }) }
+    return { scores: scores, matched: matched.slice(0, MAX_TERMS).map(function (m) { return m[2] }) }
   }
 
   function chunkOf(doc) { return lastAtOrBefore(state.meta.chunks, doc) }
@@ -140,27 +152,60 @@
     })
   }
 
-  function highlighter(terms) {
-    var parts = terms.filter(Boolean).map(function (t) {
-      /* Hangul: allow a space between syllables (폐기물관리 ↔ 폐기물 관리) */
-      return t.split("").map(function (c) {
-        return c.replace(/[|\\{}()[\]^$+*?.-]/g, "\\$&")
-      }).join(/[가-힣]/.test(t) ? "\\s?" : "")
+  /* Text with <mark>s on the words the terms matched (analyze.js
+   * highlightSpans: whole words by their analysed form, never a prefix of
+   * another word), escaped. */
+  function marked(text, terms, spans) {
+    spans = spans || A.highlightSpans(state.meta.rules, text, terms)
+    var out = "", last = 0
+    spans.forEach(function (s) {
+      out += escapeHTML(text.slice(last, s[0])) + "<mark data-md-highlight>" +
+        escapeHTML(text.slice(s[0], s[1])) + "</mark>"
+      last = s[1]
     })
-    if (!parts.length) return escapeHTML
-    parts.sort(function (a, b) { return b.length - a.length })
-    var re = new RegExp("(" + parts.join("|") + ")", "gi")
-    return function (text) {
-      var out = "", last = 0, m
-      re.lastIndex = 0
-      while ((m = re.exec(text))) {
-        if (!m[0].length) { re.lastIndex++; continue }
-        out += escapeHTML(text.slice(last, m.index)) +
-          "<mark data-md-highlight>" + escapeHTML(m[0]) + "</mark>"
-        last = m.index + m[0].length
+    return out + escapeHTML(text.slice(last))
+  }
+
+  /* The snippet: the sentence around the first hit (a window of it when
+   * long), or the section's opening when the hit is elsewhere. */
+  var RE_SENTENCE_END = /[.!?。？！…]["'”’)\]]*\s+/g
+  function snippet(text, terms) {
+    var spans = A.highlightSpans(state.meta.rules, text, terms)
+    var from = 0, to = Math.min(text.length, SNIPPET_CHARS), m
+    if (spans.length) {
+      var hit = spans[0]
+      from = 0
+      to = text.length
+      RE_SENTENCE_END.lastIndex = 0
+      while ((m = RE_SENTENCE_END.exec(text))) {
+        var stop = m.index + m[0].length
+        if (stop <= hit[0]) from = stop
+        else if (m.index >= hit[1] - 1) { to = m.index + m[0].replace(/\s+$/, "").length; break }
       }
-      return out + escapeHTML(text.slice(last))
+      if (to - from > SNIPPET_CHARS) {
+        var start = Math.max(from, hit[0] - Math.floor(SNIPPET_CHARS / 3))
+        from = start > from ? text.indexOf(" ", start) + 1 || start : from
+        to = Math.min(to, from + SNIPPET_CHARS)
+        var space = text.lastIndexOf(" ", to)
+        if (space > hit[1]) to = space
+      }
+    } else if (to < text.length) {
+      var cut = text.lastIndexOf(" ", to)
+      if (cut > SNIPPET_CHARS / 2) to = cut
     }
+    var part = text.slice(from, to)
+    var inside = spans.filter(function (s) { return s[0] >= from && s[1] <= to })
+      .map(function (s) { return [s[0] - from, s[1] - from] })
+    return (from > 0 ? "… " : "") + marked(part, terms, inside) + (to < text.length ? " …" : "")
+  }
+
+  /* ?h= carries the matched terms to the page, placed before the fragment
+   * (cv-search/page.js marks them and scrolls to the first one). */
+  function withTerms(loc, terms) {
+    if (!terms.length) return loc
+    var m = /^([^#?]*)(\?[^#]*)?(#.*)?$/.exec(loc)
+    var h = "h=" + encodeURIComponent(terms.join(" ")).replace(/%20/g, "+")
+    return m[1] + (m[2] ? m[2] + "&" : "?") + h + (m[3] || "")
   }
 
   async function search(query) {
@@ -183,12 +228,13 @@
 
     /* Combine: a document's score is the sum of its groups' scores, times
      * the square of the share of the query's words it contains */
-    var total = {}, hits = {}, terms = {}
+    /* terms: what Material shows (a query word that found nothing is
+     * struck through); highlight: the analysed terms that matched */
+    var total = {}, hits = {}, terms = {}, highlight = {}
     groups.forEach(function (g) {
       var r = scoreGroup(g)
-      var key = g.kind === "ko" ? g.stem : g.raw
-      terms[key] = r.matched.length > 0
-      r.matched.forEach(function (t) { if (t !== key) terms[t] = true })
+      terms[g.raw] = r.matched.length > 0
+      r.matched.forEach(function (t) { highlight[t] = true })
       Object.keys(r.scores).forEach(function (d) {
         total[d] = (total[d] || 0) + r.scores[d]
         hits[d] = (hits[d] || 0) + 1
@@ -219,12 +265,12 @@
     await load(Object.keys(chunks).filter(function (c) { return !(c in state.docs) })
       .map(function (c) { return "d-" + c }))
 
-    var hl = highlighter(Object.keys(terms).filter(function (t) { return terms[t] }))
+    var hlTerms = Object.keys(highlight)
     function item(d, score) {
       var rec = record(d)
       return {
-        location: pageHref(rec[0]), title: hl(rec[1]), text: hl(rec[2]),
-        score: score, terms: terms
+        location: withTerms(pageHref(rec[0]), hlTerms), title: marked(rec[1], hlTerms),
+        text: snippet(rec[2], hlTerms), score: score, terms: terms
       }
     }
     var items = pages.map(function (p) {
