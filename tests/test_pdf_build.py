@@ -140,10 +140,11 @@ def test_site_build_links_every_pdf_and_writes_them(tmp_path):
         block = soup.select_one("div.cv-byline + p.cv-downloads")
         assert block is not None
         links = block.find_all("a")
-        assert [a.get_text() for a in links] == (["PDF (한국어)", "PDF (한영 대역)"] if lang == "ko"
-                                                 else ["PDF (English)", "PDF (Korean–English)"])
+        assert [a.get_text() for a in links] == (["PDF (한국어)", "PDF (한영 대역)", "한영 대역으로 읽기"] if lang == "ko"
+                                                 else ["PDF (English)", "PDF (Korean–English)", "Read side by side"])
         for a in links:
-            assert (site / page).parent.joinpath(a["href"]).resolve().is_file(), a["href"]
+            target = (site / page).parent.joinpath(a["href"]).resolve()
+            assert (target / "index.html" if a["href"].endswith("/") else target).is_file(), a["href"]
     for page in ("cityvoices/index.html", "en/cityvoices/index.html"):
         soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "lxml")
         link = soup.select_one("h2#group-2099-1 + p.cv-issue-pdf a")
@@ -170,7 +171,7 @@ def test_site_build_links_every_pdf_and_writes_them(tmp_path):
     quick = tmp_path / "quick"
     build_site(cfg, quick)
     assert not (quick / "pdf").exists()
-    assert "cv-downloads" not in (quick / "cityvoices/2099-1/good/index.html").read_text(encoding="utf-8")
+    assert "cv-pdf" not in (quick / "cityvoices/2099-1/good/index.html").read_text(encoding="utf-8")
 
 
 def test_pdf_names_are_the_same_for_both_languages():

@@ -10,8 +10,12 @@ The API (pure; nothing here reads or writes files):
   (also ``captioned``), ``footnote`` (by label, in order of first reference;
   translator's notes go to ``Structure.translator_notes``), ``box``
   (admonitions, details, ``///`` blocks), ``link`` and ``caption``
-  (hand-numbered captions such as ``Listing 8-1:``).  The side-by-side view
-  lines the two languages up from these items and their ranges.
+  (hand-numbered captions such as ``Listing 8-1:``).  ``Structure.blocks``
+  cuts the same file into its top-level blocks (:class:`Block`: front
+  matter, headings, paragraphs, figures with their captions, tables, boxes,
+  code, footnote definitions …) that cover every line exactly once, so the
+  side-by-side view (:mod:`cityvoices.align`) can line the two languages up
+  block by block and give back each text unchanged.
 * :func:`compare` ``(a, b) -> list[Divergence]``: lines two structures up;
   each divergence names the file to open and the line, and the counterpart.
 * :func:`check_pair` / :func:`check_sources`: one :class:`PairReport` per
@@ -85,6 +89,28 @@ class Item:
         return self.end or self.line
 
 
+#: Kinds of :class:`Block`.
+BLOCK_KINDS = ("front-matter", "heading", "paragraph", "figure", "table", "box", "code", "footnote", "html",
+               "other")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One top-level block of a file: lines ``start`` .. ``stop - 1``
+    (0-based), its trailing blank lines included.  The blocks of a file
+    follow each other with no gap and no overlap (see :func:`extract`)."""
+
+    kind: str  # one of BLOCK_KINDS
+    start: int
+    stop: int
+    #: heading: ``h2``; figure: the image path; table: ``3 columns``; box: its
+    #: type; footnote: its label; otherwise ""
+    key: str = ""
+    optional: bool = False  # inside .cv-lang-only content
+    translator_note: bool = False  # a footnote definition that is a translator's note
+    label: str = ""  # how to name it in a message
+
+
 @dataclass
 class Structure:
     path: str
@@ -100,9 +126,20 @@ class Structure:
     #: findings of this file alone: caption numbering, caption blocks
     findings: list[Problem] = field(default_factory=list)
     n_lines: int = 0
+    #: the text itself (the blocks are slices of it)
+    text: str = field(default="", repr=False)
+    #: the file cut into top-level blocks, in order, covering every line once
+    blocks: list[Block] = field(default_factory=list)
+    #: character offset of the start of each line, plus ``len(text)`` at the end
+    line_starts: list[int] = field(default_factory=list)
 
     def of(self, kind: str) -> list[Item]:
         return [it for it in self.items if it.kind == kind]
+
+    def span(self, start: int, stop: int) -> tuple[int, int]:
+        """Character offsets of lines ``start`` .. ``stop - 1`` (0-based),
+        the line break after the last one included."""
+        return self.line_starts[start], self.line_starts[stop]
 
 
 @dataclass(frozen=True, order=True)
@@ -140,17 +177,26 @@ class PairReport:
     translator_notes: dict[str, list[str]] = field(default_factory=dict)
     lang_only: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    #: each version's headings as extracted (the language switcher pairs
-    #: them: :mod:`cityvoices.switcher`); not part of the JSON report
-    headings: dict[str, list[Item]] = field(default_factory=dict, repr=False)
+    #: sections whose paragraphs line up with low confidence
+    #: (:func:`cityvoices.align.hints`): warnings for the translator that do
+    #: not change the status (nor ``cityvoices check``'s exit code)
+    alignment_hints: list[Problem] = field(default_factory=list)
+    #: the extracted versions (not part of the report: reused by the side-by-side view and the switcher)
+    structures: dict[str, Structure] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def headings(self) -> dict[str, list[Item]]:
+        """Each version's headings as extracted (the language switcher pairs
+        them: :mod:`cityvoices.switcher`)."""
+        return {lang: st.of("heading") for lang, st in self.structures.items()}
 
     @property
     def clean(self) -> bool:
         return self.status == "complete" and not self.problems and not self.file_problems
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        del data["headings"]
+        data = asdict(replace(self, structures={}))
+        del data["structures"]
         data["clean"] = self.clean
         return data
 
@@ -280,10 +326,153 @@ def _lang_only_ranges(lines: list[str], prose: list[bool], headings: list[tuple[
     st.lang_only.sort()
     return excluded
 
+_CONTINUES_BLOCK = frozenset({*syntax.CAPTION_BLOCK_NAMES, "attrs"})
+
+
+def _segment(lines: list[str], kinds: list[str], headings: list[tuple[int, int, str, str, int]],
+             excluded: list[bool], figures: dict[int, str], defs: dict[int, str],
+             notes: set[int]) -> list[Block]:
+    """Cut a file into top-level blocks (see :class:`Block`).
+
+    A block starts at a non-blank line and runs over the following non-blank
+    lines; it goes on past blank lines when what follows still belongs to it
+    for Python-Markdown: a line indented by four or more (the body of a list
+    item, an admonition or a footnote definition, more indented code), the
+    next item of the same list, or a caption block (``/// figure-caption`` wraps the block before
+    it).  A heading is always a block of its own; a ``///`` block, a fence
+    and an HTML block are never cut.  Trailing blank lines belong to the
+    block before them (leading ones to the first block), so the blocks cover
+    every line exactly once."""
+    n = len(lines)
+    heading_at = {i: (level, last) for i, level, _t, _a, last in headings}
+    heading_lines = {k for i, (_l, last) in heading_at.items() for k in range(i, last + 1)}
+    out: list[Block] = []
+
+    def blank(k: int) -> bool:
+        return kinds[k] == mdscan.BLANK or (kinds[k] == mdscan.TEXT and not lines[k].strip())
+
+    i = 0
+    while i < n and kinds[i] == mdscan.FRONT:
+        i += 1
+    if i:
+        while i < n and blank(i):
+            i += 1
+        out.append(Block("front-matter", 0, i))
+    while i < n:
+        if blank(i):
+            i += 1
+            continue
+        start = i
+        if i in heading_at:
+            end = heading_at[i][1]
+        else:
+            end = i
+            k = i
+            while k < n and not blank(k) and (k == i or (k not in heading_lines and k not in defs)):
+                bo = syntax.BLOCK_OPEN_RE.match(lines[k]) if kinds[k] == mdscan.TEXT else None
+                if bo:
+                    k = syntax.block_end(lines, k, bo)[0]
+                elif kinds[k] == mdscan.HTML and lines[k].lstrip().startswith("<!--"):
+                    while k + 1 < n and kinds[k + 1] == mdscan.HTML:
+                        k += 1
+                end = k
+                k += 1
+            first = lines[start]
+            container = bool(mdscan.CONTAINER_RE.match(first)) and kinds[start] == mdscan.TEXT
+            is_list = bool(mdscan.LIST_ITEM_RE.match(first)) and kinds[start] == mdscan.TEXT
+            # continuation past blank lines
+            while True:
+                j = end + 1
+                while j < n and blank(j):
+                    j += 1
+                if j >= n or j == end + 1 or j in heading_lines or j in defs:
+                    break
+                nxt = lines[j]
+                bo = syntax.BLOCK_OPEN_RE.match(nxt) if kinds[j] == mdscan.TEXT else None
+                if bo and bo.group("name") in _CONTINUES_BLOCK and kinds[end] != mdscan.HTML:
+                    pass  # a caption block wraps the block before it
+                elif kinds[j] == mdscan.TEXT and mdscan.indent_width(nxt) >= 4 and (container or is_list):
+                    pass
+                elif mdscan.indent_width(nxt) >= 4 and (kinds[end] == mdscan.CODE
+                                                         or mdscan.indent_width(lines[end]) >= 4):
+                    pass  # indented code goes on past blank lines
+                elif is_list and kinds[j] == mdscan.TEXT and mdscan.LIST_ITEM_RE.match(nxt):
+                    pass
+                else:
+                    break
+                # take the continuing lines up to the next blank line
+                k = j
+                while k < n and not blank(k) and k not in heading_lines and (k == j or k not in defs):
+                    bo = syntax.BLOCK_OPEN_RE.match(lines[k]) if kinds[k] == mdscan.TEXT else None
+                    if bo:
+                        k = syntax.block_end(lines, k, bo)[0]
+                    end = k
+                    k += 1
+        # an HTML comment opened in the block runs to its end (a cut inside
+        # it would end it early)
+        while end + 1 < n and _opens_comment(lines, kinds, start, end):
+            k = end + 1
+            while k < n and not (kinds[k] in (mdscan.TEXT, mdscan.HTML) and "-->" in lines[k]):
+                k += 1
+            end = min(k, n - 1)
+            while end + 1 < n and not blank(end + 1) and end + 1 not in heading_lines:
+                end += 1
+        stop = end + 1
+        while stop < n and blank(stop):
+            stop += 1
+        out.append(_classify(lines, kinds, start, end, stop, heading_at, excluded, figures, defs, notes))
+        i = stop
+    if not out and n:  # nothing but blank lines
+        out.append(Block("other", 0, n))
+    elif out[0].start:  # leading blank lines go with the first block
+        out[0] = replace(out[0], start=0)
+    return out
+
+
+def _opens_comment(lines: list[str], kinds: list[str], start: int, end: int) -> bool:
+    """Does an HTML comment opened on lines ``start``..``end`` stay open?"""
+    text = "\n".join(lines[k] for k in range(start, end + 1) if kinds[k] in (mdscan.TEXT, mdscan.HTML))
+    return text.rfind("<!--") > text.rfind("-->")
+
+
+def _classify(lines: list[str], kinds: list[str], start: int, end: int, stop: int,
+              heading_at: dict[int, tuple[int, int]], excluded: list[bool], figures: dict[int, str],
+              defs: dict[int, str], notes: set[int]) -> Block:
+    first = lines[start]
+    optional = excluded[start]
+    if start in heading_at:
+        return Block("heading", start, stop, f"h{heading_at[start][0]}", optional, label=first.strip())
+    kind = kinds[start]
+    if kind == mdscan.CODE:
+        return Block("code", start, stop, optional=optional)
+    if kind == mdscan.HTML:
+        return Block("html", start, stop, optional=optional)
+    if kind == mdscan.MATH:
+        return Block("other", start, stop, optional=optional)
+    if start in defs:
+        return Block("footnote", start, stop, defs[start], optional, translator_note=start in notes,
+                     label=f"[^{defs[start]}]")
+    if syntax.IMAGE_LINE_RE.match(first) and start in figures:
+        return Block("figure", start, stop, figures[start], optional, label=f"figure {figures[start]}")
+    if end > start and "|" in first and syntax.TABLE_DELIM_RE.match(lines[start + 1]):
+        cols = len(lines[start + 1].strip().strip("|").split("|"))
+        return Block("table", start, stop, f"{cols} columns", optional, label=f"table with {cols} columns")
+    m = syntax.ADMONITION_RE.match(first)
+    if m:
+        types = [t for t in m.group("types").split() if t not in ("inline", "end")]
+        return Block("box", start, stop, types[0] if types else "note", optional, label=first.strip())
+    m = syntax.BLOCK_OPEN_RE.match(first)
+    if m and m.group("name") not in syntax.NON_BOX_BLOCKS:
+        return Block("box", start, stop, m.group("name"), optional, label=first.strip())
+    if all(syntax.REF_DEF_RE.match(lines[k]) or not lines[k].strip() for k in range(start, end + 1)):
+        return Block("other", start, stop, optional=optional)
+    return Block("paragraph", start, stop, optional=optional)
+
+
 
 def extract(text: str, path: str = "<text>", lang: str = "") -> Structure:
     """The comparable structure of one language version of a publication."""
-    st = Structure(path, lang)
+    st = Structure(path, lang, text=text)
     fm, fm_probs = catalog.parsed(text, path)  # shared with the catalogue: one YAML parse per file
     st.meta, st.fm_lines = fm.data, fm.lines
     st.problems.extend(p for p in fm_probs if p.code not in mdscan.TEXT_CODES)  # the scan reports those
@@ -458,6 +647,16 @@ def extract(text: str, path: str = "<text>", lang: str = "") -> Structure:
         prev_nonblank = line
     st.findings.extend(syntax.numbering_problems(numbered, path))
     st.findings.extend(blocks.caption_block_problems(lines, kinds, path))
+
+    # 8. top-level blocks (the side-by-side alignment's units)
+    st.line_starts = [0]
+    for line in lines:
+        st.line_starts.append(st.line_starts[-1] + len(line) + 1)
+    st.line_starts[-1] = len(text)
+    fig_at = {it.line - 1: it.key for it in st.items if it.kind == "figure"}
+    def_at = {line_no - 1: label for label, (line_no, _t) in defs.items()}
+    tn_at = {line_no - 1 for label, (line_no, t) in defs.items() if syntax.is_translator_note(label, t)}
+    st.blocks = _segment(lines, kinds, headings, excluded, fig_at, def_at, tn_at)
     # language-only content: optional (see Item.optional); translator's notes
     # are out of the comparison altogether
     st.items = [replace(it, optional=True) if excluded[it.line - 1] else it for it in st.items]
@@ -590,10 +789,14 @@ def _compare_seq(kind: str, a: Structure, xs: list[Item], b: Structure, ys: list
 # Checking a publication
 
 
-def check_pair(key: str, versions: dict[str, tuple[str, str]]) -> PairReport:
-    """Check one publication. ``versions``: ``{lang: (path, text)}``."""
+def check_pair(key: str, versions: dict[str, tuple[str, str]], *, align: bool = True) -> PairReport:
+    """Check one publication. ``versions``: ``{lang: (path, text)}``; with
+    ``align``, a pair is also aligned paragraph by paragraph
+    (:mod:`cityvoices.align`) and its low-confidence sections become
+    ``alignment_hints``."""
     rep = PairReport(key, {lang: p for lang, (p, _t) in versions.items()})
     structs = {lang: extract(text, path, lang) for lang, (path, text) in versions.items()}
+    rep.structures = structs
     for lang, st in structs.items():
         rep.problems.extend(p for p in st.problems if p.severity == "error")
         rep.file_problems.extend(p for p in st.problems if p.severity == "warning")
@@ -601,13 +804,17 @@ def check_pair(key: str, versions: dict[str, tuple[str, str]]) -> PairReport:
         rep.translator_notes[lang] = [it.key for it in st.translator_notes]
         rep.lang_only[lang] = st.lang_only
         rep.counts[lang] = {k: len(st.of(k)) for k in KINDS}
-        rep.headings[lang] = st.of("heading")
     present = [lang for lang in i18n.LANGS if lang in structs]
     rep.missing = [lang for lang in i18n.LANGS if lang not in structs]
     if len(present) == 2:
         a, b = structs["ko"], structs["en"]
         original = _fm_value(a.meta, "original") or _fm_value(b.meta, "original")
-        rep.divergences.extend(compare(a, b, i18n.other(original) if original in i18n.LANGS else "ko"))
+        translation = i18n.other(original) if original in i18n.LANGS else "ko"
+        rep.divergences.extend(compare(a, b, translation))
+        if align and not rep.problems:
+            from cityvoices import align as _align  # it builds on this module
+
+            rep.alignment_hints = _align.hints(_align.align_structures(a, b), translation)
         if original in i18n.LANGS:
             _translation_state(rep, original, versions, structs)
     if rep.missing:
@@ -641,13 +848,13 @@ def _translation_state(rep: PairReport, original: str, versions: dict[str, tuple
             f"(source_hash {rep.recorded_hash}, source now {rep.expected_hash})").format()
 
 
-def check_sources(files: Iterable[tuple[str, str]]) -> dict[str, PairReport]:
+def check_sources(files: Iterable[tuple[str, str]], *, align: bool = True) -> dict[str, PairReport]:
     """Check every publication among ``(path, text)`` files, keyed by
     :func:`cityvoices.catalog.publication_key` (the catalogue's keys)."""
     texts = dict(files)
     out = {}
     for key, langs in catalog.pair_files(texts).items():
-        out[key] = check_pair(key, {lang: (p, texts[p]) for lang, p in langs.items()})
+        out[key] = check_pair(key, {lang: (p, texts[p]) for lang, p in langs.items()}, align=align)
     return out
 
 
@@ -667,6 +874,8 @@ def format_report(rep: PairReport) -> str:
         lines.append("  " + rep.outdated_reason)
     for d in rep.divergences:
         lines.append("  " + d.format())
+    for h in rep.alignment_hints:
+        lines.append("  " + h.format())
     notes = {lang: v for lang, v in rep.translator_notes.items() if v}
     if notes:
         lines.append("  (translator's notes left out: " + "; ".join(

@@ -13,6 +13,7 @@ Feature switches live in ``mkdocs.yml`` under ``extra.cityvoices``::
         epub: true      # EPUB editions and the links to them (unset: as pdf)
         search: true    # our per-language search index (false: Material's own)
         offline: true   # `cityvoices build` also writes downloads/cityvoices-offline.zip
+        parallel: true  # side-by-side pages (Korean and English in aligned rows) and the links to them
         cache: true     # warm builds from .cache/cityvoices/ (`--no-cache`: render every page)
 
 :func:`features_from` validates that mapping (a misspelled or mistyped key is
@@ -42,6 +43,8 @@ FEATURES: dict[str, tuple[bool, str]] = {
                    "as pdf)"),
     "search": (True, "our per-language search index and worker (false: Material's own combined index)"),
     "offline": (True, "`cityvoices build` also writes the offline copy, downloads/cityvoices-offline.zip"),
+    "parallel": (True, "a side-by-side page (Korean and English in aligned rows) for every publication with "
+                       "both languages, and the link to it"),
     "cache": (True, "warm builds: pages whose inputs did not change come from .cache/cityvoices/ (false: every "
                     "build renders every page)"),
 }

@@ -3,6 +3,8 @@
 * pages: ``<key>/`` in Korean (the default language), ``en/<key>/`` in
   English, where ``key`` is the publication key
   (:func:`cityvoices.catalog.publication_key`);
+* side-by-side pages: ``<key>/side-by-side/`` and ``en/<key>/side-by-side/``
+  (:func:`side_by_side_url`);
 * links between pages are relative (:func:`relative_url`), so the site works
   under any base URL and from ``file://``;
 * downloads: ``pdf/<name>`` (:func:`pdf_name`, :func:`issue_pdf_name`) and
@@ -71,6 +73,18 @@ def page_url(src_uri: str, lang: str) -> str:
         key = posixpath.splitext(src_uri)[0]
     prefix = "" if lang == i18n.DEFAULT_LANG else f"{lang}/"
     return f"{prefix}{key}/" if key else prefix
+
+
+#: The last path segment of a publication's side-by-side page.
+SIDE_BY_SIDE = "side-by-side"
+
+
+def side_by_side_url(key: str, lang: str) -> str:
+    """Site path of the side-by-side page of publication ``key`` in the
+    ``lang`` site: ``cityvoices/2014-1/x/side-by-side/`` or
+    ``en/cityvoices/2014-1/x/side-by-side/``."""
+    prefix = "" if lang == i18n.DEFAULT_LANG else f"{lang}/"
+    return f"{prefix}{key}/{SIDE_BY_SIDE}/" if key else f"{prefix}{SIDE_BY_SIDE}/"
 
 
 def lang_root(lang: str) -> str:

@@ -75,6 +75,36 @@ def write_section(path: str | os.PathLike, name: str, markdown_text: str) -> Non
     textio.atomic_write(path, tf.encode(replace_section(tf.text, name, markdown_text)))
 
 
+def add_output_arguments(parser: Any, workdir_help: str = "where to generate archives (default: a temp folder)") -> None:
+    """``--workdir``, ``--output`` and ``--no-write``: every archive benchmark's."""
+    parser.add_argument("--workdir", default=None, help=workdir_help)
+    parser.add_argument("--output", default=None, help="BENCHMARKS.md to update (default: repository root)")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
+
+
+def archive_sizes(args: Any, example: str = "100,500") -> list[int]:
+    """``--sizes`` as numbers, ``--workdir`` checked: a :class:`CityVoicesError` naming the bad one."""
+    from cityvoices.problems import CityVoicesError
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if not sizes or any(n < 1 for n in sizes):
+        raise CityVoicesError("--sizes", 0, f"needs positive numbers, like {example}, not {args.sizes!r}",
+                              "bench-args")
+    if args.workdir and not Path(args.workdir).is_dir():
+        raise CityVoicesError(args.workdir, 0, "--workdir: no such folder", "bench-args")
+    return sizes
+
+
+def publish(args: Any, name: str, text: str) -> None:
+    """Print a benchmark's section and, unless ``--no-write``, write it into
+    ``--output`` (default: the repository's BENCHMARKS.md)."""
+    print(text)
+    if not args.no_write:
+        path = args.output or (repo_root(Path(__file__).resolve().parents[3]) / "BENCHMARKS.md")
+        write_section(path, name, text)
+        print(f"updated the '## {name}' section of {path}")
+
+
 @dataclass
 class Measurement:
     seconds: float

@@ -9,6 +9,12 @@ leading out of the folder; the other files are still checked) or the command
 could not do its job (a path that does not exist): the worst message decides
 (:func:`cityvoices.problems.exit_code`).
 
+Each pair is also aligned paragraph by paragraph (:mod:`cityvoices.align`,
+the rows of the side-by-side view): a section whose paragraphs line up with
+low confidence is printed as a warning (``[align-low-confidence]``) for the
+translator to look at.  It is a hint, not a failure: it does not change the
+publication's status nor the exit code (a clean pair with a hint exits 0).
+
 Paths in messages are the paths given on the command line (run it from the
 repository root: ``cityvoices check docs/…``).
 
@@ -131,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
         for prob in stray:
             print(prob.format())
         for rep in reports.values():
-            if args.all or not rep.clean:
+            if args.all or not rep.clean or rep.alignment_hints:
                 print(parallel.format_report(rep))
         print(f"checked {len(reports)} publication(s): " + ", ".join(f"{n} {s}" for s, n in summary.items()))
     if not texts and problems:

@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote
 from typing import Any
 
-from cityvoices import i18n, pubtypes, textio
+from cityvoices import i18n, pubtypes, textio, urls
 from cityvoices.integrations.common import current_lang, enabled, get_catalog, log, log_problem, read_sources
 from cityvoices.epub import runner as epub_runner
 from cityvoices.pdf import assemble, runner
@@ -44,8 +44,9 @@ def failed_outputs() -> list[str]:
 def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> str | None:
     # Runs after site.on_page_content has put the <h1> and byline in place, so
     # the links go right under the byline; listing pages get one link per issue.
-    pdf, epub = enabled(config, "pdf"), enabled(config, "epub")
-    if not (pdf or epub):
+    # The same row carries the link to the side-by-side page (its own switch).
+    pdf, epub, side_by_side_on = enabled(config, "pdf"), enabled(config, "epub"), enabled(config, "parallel")
+    if not (pdf or epub or side_by_side_on):
         return None
     lang = current_lang(config)
     cat = get_catalog(config)
@@ -53,10 +54,14 @@ def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> 
         pub = cat.by_src(page.file.src_uri)
         if pub is not None:
             langs = [lg for lg in i18n.LANGS if lg in pub.versions]
-            return assemble.insert_downloads(html, assemble.downloads_html(pub.key, lang, page.url, langs,
-                                                                           pdf=pdf, epub=epub))
+            both = side_by_side_on and all(lg in pub.versions for lg in i18n.LANGS)
+            if not (pdf or epub or both):
+                return None
+            return assemble.insert_downloads(html, assemble.downloads_html(
+                pub.key, lang, page.url, langs, pdf=pdf, epub=epub,
+                side_by_side=urls.side_by_side_url(pub.key, lang) if both else None))
     row = pubtypes.get(page.meta.get("listing"))
-    if row is not None and row.group_pdf:
+    if (pdf or epub) and row is not None and row.group_pdf:
         issues = {key for key, _ in cat.issues() if key != "?"}
         return assemble.insert_issue_links(
             html, lambda key: assemble.issue_link_html(key, lang, page.url, pdf=pdf, epub=epub)

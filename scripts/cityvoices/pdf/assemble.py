@@ -342,7 +342,7 @@ class Part:
 class Document:
     title: str
     lang: str
-    kind: str  # "single" | "bilingual" | "issue"
+    kind: str  # "single" | "bilingual" | "issue" | "parallel"
     parts: list[Part]
     authors: list[str] = field(default_factory=list)
     description: str = ""
@@ -350,6 +350,19 @@ class Document:
     date: str = ""
     online_url: str = ""
     cover: dict[str, str] = field(default_factory=dict)
+    #: the parallel edition's aligned rows (:func:`parallel_document`)
+    rows: list["PrintRow"] = field(default_factory=list)
+
+
+@dataclass
+class PrintRow:
+    """One aligned row of the parallel edition: each language's print HTML."""
+
+    kind: str  # as cityvoices.align.Row.kind
+    cells: dict[str, str]
+    one_sided: str | None = None
+    label: str = ""
+    rows: tuple[int, int] = (0, 0)  # the alignment rows it shows (first, last)
 
 
 def _authors(meta: dict[str, Any]) -> list[str]:
@@ -411,6 +424,8 @@ def document_html(doc: Document, css: str) -> str:
                        f'<h1 class="cv-language-title" id="lang-{part.lang}" data-bookmark="{esc(heading)}">'
                        f'{esc(heading)}</h1>'
                        + _article(part, f"a{i}", level=2, running=part.title) + "</section>")
+    elif doc.kind == "parallel":
+        out.append(_parallel(doc))
     else:
         for i, part in enumerate(doc.parts, 1):
             out.append(_article(part, f"a{i}", level=1, running=part.title))
@@ -418,6 +433,118 @@ def document_html(doc: Document, css: str) -> str:
         out.append(f'<p class="cv-colophon">{esc(i18n.label(doc.lang, "pdf.online", url=doc.online_url))}</p>')
     out.append("</body></html>")
     return "".join(out)
+
+
+HEADING_TAG_RE = re.compile(r"<h([1-6])\b([^>]*)>")
+
+
+def _bookmark_both(cells: dict[str, str], order: list[str]) -> dict[str, str]:
+    """A heading row is one bookmark, named in both languages (on the first
+    column's heading); the other column's heading has none."""
+    names = []
+    for lang in order:
+        m = re.search(r'data-bookmark="([^"]*)"', cells[lang])
+        if m:
+            names.append(m.group(1))
+    out = dict(cells)
+    if names:
+        joined = " / ".join(dict.fromkeys(names))
+        out[order[0]] = re.sub(r'data-bookmark="[^"]*"', lambda _m: f'data-bookmark="{joined}"', cells[order[0]],
+                               count=1)
+        for lang in order[1:]:
+            out[lang] = HEADING_TAG_RE.sub(lambda m: f'<h{m.group(1)}{m.group(2)} data-no-bookmark="">',
+                                           cells[lang], count=1)
+    return out
+
+
+def _print_figure(row: PrintRow, order: list[str]) -> str | None:
+    from cityvoices.sidebyside import figure_parts
+
+    parts = {lang: figure_parts(row.cells[lang]) for lang in order}
+    if not all(parts.values()):
+        return None
+    captions = "".join(f'<div class="cv-pcaption" lang="{lang}">{parts[lang][1]}</div>' for lang in order)
+    return (f'<figure class="cv-figure cv-pfigure">{parts[order[0]][0]}'
+            f'<figcaption class="cv-pcaptions">{captions}</figcaption></figure>')
+
+
+def _parallel(doc: Document) -> str:
+    """The parallel edition: two aligned columns per page (Korean left), each
+    row of the alignment a table row, so both texts of a row start side by
+    side; a figure once across both columns with both captions (between two
+    tables, a block as in the single-language editions, so that a note called
+    in its caption stays on its page); footnotes at the foot of the page of
+    their call, each language's under its column."""
+    esc = _html.escape
+    order = [p.lang for p in doc.parts]
+    heads = []
+    for part in doc.parts:
+        header = keep_korean_words(re.sub(r'id="([^"]+)"', lambda m: f'id="{part.lang}-{m.group(1)}"',
+                                          part.header_html))
+        heads.append(f'<td class="cv-pcell" lang="{part.lang}">{header}</td>')
+    first = doc.parts[0]
+    title = " / ".join(dict.fromkeys(p.title for p in doc.parts))
+    table_open = ('<table class="cv-prows"><colgroup><col class="cv-pcol"><col class="cv-pcol"></colgroup>'
+                  "<tbody>")
+    body = [f'<article class="cv-article cv-parallel-article" lang="{first.lang}" id="a1" '
+            f'data-running="{esc(title)}"><div class="cv-running">{esc(title)}</div>', table_open,
+            f'<tr class="cv-prow cv-prow-header">{"".join(_bookmark_both(dict(zip(order, heads)), order).values())}'
+            "</tr>"]
+    in_table = True
+    for row in doc.rows:
+        data = f'data-rows="{row.rows[0]}-{row.rows[1]}"'
+        if row.kind == "figure" and not row.one_sided:
+            fig = _print_figure(row, order)
+            if fig is not None:
+                if in_table:
+                    body.append("</tbody></table>")
+                    in_table = False
+                body.append(fig.replace("<figure ", f"<figure {data} ", 1))
+                continue
+        if not in_table:
+            body.append(table_open)
+            in_table = True
+        attrs = f'class="cv-prow cv-prow-{esc(row.kind)}' + (" cv-prow-one-sided" if row.one_sided else "") + \
+            f'" {data}'
+        cells = _bookmark_both(row.cells, order) if row.kind == "heading" else row.cells
+        tds = []
+        for lang in order:
+            content = cells.get(lang, "")
+            if not content.strip() and row.one_sided and row.one_sided != lang:
+                note = i18n.label(doc.lang, "parallel.only" if row.label == "lang-only" else "parallel.unmatched",
+                                  name=i18n.LANG_IN[doc.lang][row.one_sided], other=i18n.LANG_IN[doc.lang][lang])
+                content = f'<p class="cv-pnone" lang="{doc.lang}">{esc(note)}</p>'
+            tds.append(f'<td class="cv-pcell" lang="{lang}">{content}</td>')
+        body.append(f'<tr {attrs}>{"".join(tds)}</tr>')
+    if in_table:
+        body.append("</tbody></table>")
+    body.append("</article>")
+    return "".join(body)
+
+
+def parallel_document(parts: list[Part], rows: list[PrintRow], *, online_url: str = "") -> Document:
+    """The Korean–English edition as parallel text (see :func:`_parallel`)."""
+    doc = bilingual_document(parts, online_url=online_url)
+    doc.kind = "parallel"
+    doc.rows = rows
+    return doc
+
+
+def print_rows(al: Any, sides: dict[str, Any]) -> list[PrintRow]:
+    """The print rows of an alignment (:mod:`cityvoices.align`) whose sides
+    were rendered and prepared for print (:func:`cityvoices.sidebyside.render_side`
+    with :func:`prepare_body`); rows either language must show together are one."""
+    from cityvoices.sidebyside import row_groups
+
+    out = []
+    for group in row_groups(al, sides):
+        cells = {lang: "\n".join(p for p in (side.pieces[n] for n in group) if p) for lang, side in sides.items()}
+        if not any(c.strip() for c in cells.values()):
+            continue
+        row = al.rows[group[0]] if len(group) == 1 else None
+        out.append(PrintRow(row.kind if row else "text", cells, row.one_sided if row else None,
+                            row.label if row else "", (group[0], group[-1])))
+    return out
 
 
 def _cover(doc: Document) -> str:
@@ -490,9 +617,10 @@ def _date(meta: dict[str, Any]) -> str:
 # Site links
 
 def downloads_html(key: str, lang: str, page_url_: str, langs: Iterable[str], *, pdf: bool = True,
-                   epub: bool = False) -> str:
-    """``<p class="cv-downloads">`` with this page's PDF, the bilingual one
-    and (``epub``) this page's EPUB."""
+                   epub: bool = False, side_by_side: str | None = None) -> str:
+    """``<p class="cv-downloads">`` with this page's PDF and the bilingual one
+    (``pdf``), this page's EPUB (``epub``), and the link to the side-by-side
+    page (``side_by_side``: its site path, :func:`cityvoices.urls.side_by_side_url`)."""
     esc = _html.escape
     langs = list(langs)
     links = []
@@ -510,6 +638,9 @@ def downloads_html(key: str, lang: str, page_url_: str, langs: Iterable[str], *,
         epub_label = labels["epub"] if own == lang else f"EPUB ({i18n.LANG_IN[lang][own]})"
         links.append(f'<a class="cv-epub" href="{esc(url_href(relative_url(epub_path(epub_name(key, own)), page_url_)))}" '
                      f'type="application/epub+zip" hreflang="{own}" download>{esc(epub_label)}</a>')
+    if side_by_side:
+        links.append(f'<a class="cv-side-by-side" href="{esc(url_href(relative_url(side_by_side, page_url_)))}">'
+                     f'{esc(labels["side_by_side"])}</a>')
     return '<p class="cv-downloads">' + " ".join(links) + "</p>" if links else ""
 
 

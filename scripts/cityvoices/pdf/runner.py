@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from cityvoices import __version__, catalog as _catalog, i18n, render, shards, textio, urls
+from cityvoices import __version__, align, catalog as _catalog, i18n, render, shards, sidebyside, textio, urls
 from cityvoices.pdf import assemble
 from cityvoices.problems import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Problem
 from cityvoices.settings import SiteSettings
@@ -172,6 +172,32 @@ def render_markdown(text: str, settings: SiteSettings, path: str = "<text>", lan
     body = body_for_render(text, path, lang)
     md = markdown.Markdown(extensions=settings.extensions, extension_configs=settings.configs)
     return md.convert(body)
+
+
+def parallel_rows(pub: _catalog.Publication, texts: dict[str, str], settings: SiteSettings) -> list[assemble.PrintRow]:
+    """The rows of the parallel edition: both texts as the site renders them
+    (normalized first when not in house layout), aligned
+    (:mod:`cityvoices.align`), each language rendered in one pass and
+    prepared for print, then cut along the rows (:mod:`cityvoices.sidebyside`)."""
+    import markdown
+
+    from cityvoices.normalize import normalize_text
+
+    vers = {lang: pub.versions[lang] for lang in i18n.LANGS}
+    site_texts = {lang: normalize_text(texts[v.src_uri], v.src_uri, lang).text for lang, v in vers.items()}
+    al = align.align(site_texts["ko"], site_texts["en"], ko_path=vers["ko"].src_uri, en_path=vers["en"].src_uri)
+    md = markdown.Markdown(extensions=settings.extensions, extension_configs=settings.configs)
+
+    def convert(text: str) -> str:
+        md.reset()
+        return md.convert(text)
+
+    def prepare(lang: str) -> Callable[[str], str]:
+        return lambda html: assemble.prepare_body(html, src_uri=vers[lang].src_uri, docs_dir=str(settings.docs_dir),
+                                                  prefix=lang, site_url=settings.site_url)
+
+    sides = {lang: sidebyside.render_side(al, lang, convert, prepare(lang)) for lang in i18n.LANGS}
+    return assemble.print_rows(al, sides)
 
 
 # --------------------------------------------------------------------------
@@ -407,8 +433,9 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
                                  [(pub, lang)], [online(pub, lang)]))
         if len(langs) > 1:
             jobs.append(make_job(assemble.pdf_name(pub.key, "bilingual"), "bilingual",
-                                 lambda pub=pub, langs=langs: assemble.bilingual_document(
+                                 lambda pub=pub, langs=langs: assemble.parallel_document(
                                      [get_part(pub, lang) for lang in langs],
+                                     parallel_rows(pub, texts, settings),
                                      online_url=online(pub, i18n.DEFAULT_LANG)),
                                  [(pub, lang) for lang in langs], [online(pub, i18n.DEFAULT_LANG)]))
     for ed in issue_editions(cat, settings, only=only):
