@@ -91,6 +91,20 @@ def _search_entries(config: Any) -> list | None:
     return None if plugin is None else _entries(plugin)
 
 
+def settings_languages(config: Any) -> list[tuple[str, bool]]:
+    from cityvoices.integrations.engine import _languages
+
+    return _languages(config)
+
+
+def _in_docs(src_uri: str, langs: list[str]) -> str:
+    """Where a page made by a plugin under a language folder (``en/…/side-by-side.md``)
+    would sit in the docs folder: its publication's folder (so it is keyed,
+    and rendered, with that publication's pages)."""
+    head, _, rest = src_uri.partition("/")
+    return rest if rest and head in langs else src_uri
+
+
 class _PageLogs(logging.Handler):
     """What is logged while MkDocs reads, renders or writes a page, by page."""
 
@@ -205,10 +219,11 @@ class CachePlugin(BasePlugin):
         folders = buildcache.publication_folders(v.src_uri for p in cat.all() for v in p.versions.values())
         per_folder, whole = buildcache.page_inputs(self._tree(config, files), folders)
         groups: dict[str, list[Any]] = {}
+        langs = [lc for lc, _default in settings_languages(config)]
         for file in files.documentation_pages():
             if not self._built(file):
                 continue
-            inputs = buildcache.inputs_of(file.src_uri, folders, per_folder, whole)
+            inputs = buildcache.inputs_of(_in_docs(file.src_uri, langs), folders, per_folder, whole)
             self.keys[file.src_uri] = buildcache.page_key(site, shared, inputs, file.src_uri, file.dest_uri)
             groups.setdefault(inputs, []).append(file)
         for members in groups.values():
