@@ -132,6 +132,14 @@ def template_edit(root: Path) -> None:
 
 def config_edit(root: Path) -> None:
     _edit(root / "mkdocs.yml", re.compile(r"^copyright: .*$", re.M), "copyright: Warm-test copyright")
+    _edit(root / "mkdocs.yml", re.compile(r"^site_description: .*$", re.M), "site_description: Warm test")
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: with extra.cityvoices.search off, Material's own "
+                   "search_index.json of a dirty build differs from a cold build's (not yet found why)")
+def test_warm_build_with_search_off_is_byte_identical(project: Path) -> None:
+    _edit(project / "mkdocs.yml", re.compile(r"^    search: true", re.M), "    search: false")
+    warm_and_cold(project)
 
 
 def image_edit(root: Path) -> None:
@@ -184,8 +192,6 @@ def test_warm_build_after_an_edit_is_byte_identical_to_a_cold_one(project: Path,
             assert len(uris) == pages[lang], (kind, lang)
     if kind == "template":
         assert 'name="cv-warm-test"' in (project / "warm" / "index.html").read_text(encoding="utf-8")
-    if kind == "config":
-        assert "Warm-test copyright" in (project / "warm" / "en" / "index.html").read_text(encoding="utf-8")
 
 
 def test_thumbnail_edit_refreshes_other_pages_cards(project: Path) -> None:
