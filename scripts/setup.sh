@@ -65,7 +65,7 @@ case "$mode" in
   serve)
     apt_install "${APT_RUNTIME[@]}"
     pip_install requirements.txt
-    # a saved file re-renders only its own pages, then the browser reloads
+    # a saved file builds again through the page cache (only touched pages), then the browser reloads
     exec python3 -m cityvoices serve "$@"
     ;;
   test)

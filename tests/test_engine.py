@@ -41,21 +41,27 @@ def test_only_the_engine_layer_imports_the_generator():
         if _imports(path) & set(ENGINE_MODULES):
             offenders.append(rel)
     assert offenders == []
-    # and inside the layer, MkDocs' private build functions appear in one function only
-    text = (PACKAGE / "integrations" / "engine.py").read_text(encoding="utf-8")
-    assert text.count("_build_page, _populate_page") == 1
+    # and no private build function of MkDocs is called anywhere (the warm
+    # build skips pages through MkDocs' own dirty machinery)
+    code = "".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
+    assert "import _build_page" not in code and "_populate_page" not in code
     assert "clean_directory" not in "".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
 
 
 def test_no_feature_switch_is_an_environment_variable():
     for path in PACKAGE.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
+        if path.relative_to(PACKAGE).as_posix() == "bench/build.py":
+            # `bench build --against DIR` sets CV_PDF=0 for a checkout older than
+            # extra.cityvoices (its only switch); nothing of ours reads it
+            text = text.replace('env["CV_PDF"] = "0"', "")
         for name in ("CV_PDF", "CV_SEARCH\"", "CV_OFFLINE"):
             assert name not in text, (path, name)
 
 
 @pytest.mark.parametrize("value, line_key, message", [
-    ({"pdff": True}, "pdff", "extra.cityvoices.pdff: unknown feature; the features are pdf, epub, search, offline, parallel"),
+    ({"pdff": True}, "pdff", "extra.cityvoices.pdff: unknown feature; the features are pdf, epub, search, offline, "
+     "parallel, cache"),
     ({"pdf": "yes"}, "pdf", "extra.cityvoices.pdf must be true or false, not 'yes'"),
     ({"search": 0}, "search", "extra.cityvoices.search must be true or false, not 0"),
     (["pdf"], None, "extra.cityvoices must be a mapping of switches"),
@@ -73,7 +79,8 @@ def test_bad_feature_switch_names_mkdocs_yml_line_and_key(value, line_key, messa
 
 
 def test_feature_defaults_and_overrides():
-    assert settings.features_from(None) == {"pdf": True, "epub": True, "search": True, "offline": True, "parallel": True}
+    assert settings.features_from(None) == {"pdf": True, "epub": True, "search": True, "offline": True,
+                                            "parallel": True, "cache": True}
     assert settings.features_from({"pdf": False})["pdf"] is False
     assert settings.with_overrides({"pdf": True, "search": True}, {"pdf": False}) == {"pdf": False, "search": True}
     # epub follows pdf when mkdocs.yml leaves it unset, and a run's --no-pdf unless the run names epub
@@ -98,7 +105,7 @@ def test_misspelled_switch_stops_the_command_with_its_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     line = next(i for i, t in enumerate(cfg.read_text(encoding="utf-8").splitlines(), 1) if "serch" in t)
     assert err.endswith(f":{line}: error: extra.cityvoices.serch: unknown feature; the features are pdf, epub, search, "
-                        "offline, parallel [config-feature]")
+                        "offline, parallel, cache [config-feature]")
     assert not (tmp_path / "o").exists()
 
 
@@ -166,7 +173,7 @@ def test_cli_turns_every_io_failure_into_one_message(exc, expected, code, monkey
         args.func = _fails_with(exc)
         return args
 
-    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    monkeypatch.setattr(cli, "build_parser", lambda *_: parser)
     monkeypatch.setattr(parser, "parse_args", parse)
     assert cli.main([]) == code
     err = capsys.readouterr().err

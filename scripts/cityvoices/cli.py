@@ -16,7 +16,11 @@ from cityvoices import __version__, commands
 from cityvoices.problems import EXIT_ERROR, EXIT_INTERRUPTED, CityVoicesError, Problem
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``argv`` naming a subcommand, only that command's
+    module is imported (each language process of a build starts this CLI, and
+    importing every command, benchmark and importer cost more than MkDocs' own
+    imports)."""
     parser = argparse.ArgumentParser(
         prog="cityvoices",
         description="Publishing tools for CityVoices (bilingual Korean/English).",
@@ -24,10 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"cityvoices {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"cityvoices.commands.{info.name}")
+    names = [info.name for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name)
+             if not info.name.startswith("_")]
+    first = next((a for a in argv or () if not a.startswith("-")), None)
+    wanted = [n for n in names if n.rstrip("_") == first]  # import_.py is `cityvoices import`
+    for name in wanted or names:
+        module = importlib.import_module(f"cityvoices.commands.{name}")
         module.register(sub)
     return parser
 
@@ -52,7 +58,7 @@ def _problem(exc: BaseException) -> Problem:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

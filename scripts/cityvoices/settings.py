@@ -14,6 +14,7 @@ Feature switches live in ``mkdocs.yml`` under ``extra.cityvoices``::
         search: true    # our per-language search index (false: Material's own)
         offline: true   # `cityvoices build` also writes downloads/cityvoices-offline.zip
         parallel: true  # side-by-side pages (Korean and English in aligned rows) and the links to them
+        cache: true     # warm builds from .cache/cityvoices/ (`--no-cache`: render every page)
 
 :func:`features_from` validates that mapping (a misspelled or mistyped key is
 an error naming ``mkdocs.yml``, its line and the key); a command may override
@@ -44,6 +45,8 @@ FEATURES: dict[str, tuple[bool, str]] = {
     "offline": (True, "`cityvoices build` also writes the offline copy, downloads/cityvoices-offline.zip"),
     "parallel": (True, "a side-by-side page (Korean and English in aligned rows) for every publication with "
                        "both languages, and the link to it"),
+    "cache": (True, "warm builds: pages whose inputs did not change come from .cache/cityvoices/ (false: every "
+                    "build renders every page)"),
 }
 #: ``follower: leader``: a switch that mkdocs.yml leaves unset takes its leader's value.
 FOLLOWS: dict[str, str] = {"epub": "pdf"}

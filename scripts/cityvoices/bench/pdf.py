@@ -39,6 +39,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--publications", type=int, default=100, help="synthetic publications (default 100)")
     parser.add_argument("--workers", default="1,2", help="worker counts to compare, comma-separated (default 1,2)")
     parser.add_argument("--seed", type=int, default=2013, help="random seed of the generator")
+    parser.add_argument("--shards", default="",
+                        help="also simulate N CI runners one after another for each N given (e.g. 1,2,4): "
+                             "each shard `--shard K/N` from an empty cache; reports each shard's time and the "
+                             "balance (target: the largest shard ≤ 1.15× the mean)")
+    parser.add_argument("--shard-workers", type=int, default=2, help="worker processes per simulated runner (default 2)")
     parser.add_argument("--output", default=None, help="BENCHMARKS.md to update (default: at the repository root)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
 
@@ -108,6 +113,78 @@ def core_probe(workers: int) -> float:
     return times[1] / times[workers]
 
 
+TARGET_BALANCE = 1.15
+
+
+def _cpu() -> float:
+    """CPU time of this process and of its children that have finished (the workers)."""
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def simulate_shards(sources, settings, tmpdir: Path, counts: list[int], workers: int) -> list[dict]:
+    """Each N of ``counts``: shards 1..N one after another, each as a fresh
+    CI runner would run it (empty cache, its own output folder); then the
+    merge.  Every PDF must be made exactly once over the N shards."""
+    from cityvoices import shards
+
+    jobs, _ = runner.plan(sources, settings, lazy=True)
+    costs = {j.name: j.cost for j in jobs}
+    out = []
+    for n in counts:
+        rows = []
+        for k in range(1, n + 1):
+            t0, c0 = time.perf_counter(), _cpu()
+            result = runner.build_pdfs(sources, settings, tmpdir / f"shard-{n}-{k}", workers=workers,
+                                       cache_dir=tmpdir / f"shard-cache-{n}-{k}", progress=False, shard=(k, n))
+            rows.append({"k": k, "wall": time.perf_counter() - t0, "cpu": _cpu() - c0, "made": sorted(result.made),
+                         "failed": result.failed, "pages": sum(result.pages.values()),
+                         "cost": sum(costs[name] for name in result.made + result.failed)})
+            print(f"{n} shard(s): {k}/{n} {rows[-1]['wall']:.1f} s wall, {rows[-1]['cpu']:.1f} s CPU, "
+                  f"{len(result.made)} PDFs", flush=True)
+        made = [name for r in rows for name in r["made"]]
+        assert sorted(made) == sorted(costs) and len(set(made)) == len(made), "a PDF in no shard or in two"
+        t0 = time.perf_counter()
+        merged = runner.merge_shards([tmpdir / f"shard-{n}-{k}" for k in range(1, n + 1)], tmpdir / f"merged-{n}",
+                                     tmpdir / f"merged-cache-{n}", edition="pdf", suffix=".pdf",
+                                     expect_plan=runner.plan_key(jobs))
+        assert not merged.problems and len(merged.made) == len(costs), merged.problems[:3]
+        out.append({"n": n, "rows": rows, "merge": time.perf_counter() - t0,
+                    "balance_cpu": shards.balance([r["cpu"] for r in rows]),
+                    "balance_wall": shards.balance([r["wall"] for r in rows]),
+                    "balance_cost": shards.balance([r["cost"] for r in rows]),
+                    "balance_pages": shards.balance([r["pages"] for r in rows])})
+    return out
+
+
+def shard_table(sims: list[dict], workers: int) -> tuple[list[str], bool]:
+    lines = ["| runners N | shard | PDFs | pages | wall (s) | CPU (s) |", "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+    ok = True
+    notes = []
+    for sim in sims:
+        for r in sim["rows"]:
+            lines.append(f"| {sim['n']} | {r['k']}/{sim['n']} | {len(r['made'])} | {r['pages']} | {r['wall']:.1f} | "
+                         f"{r['cpu']:.1f} |")
+        if sim["n"] > 1:
+            met = sim["balance_cpu"] <= TARGET_BALANCE
+            ok &= met
+            notes.append(f"- {sim['n']} runners: the largest shard took {sim['balance_cpu']:.2f}× the mean CPU time "
+                         f"({sim['balance_wall']:.2f}× the mean wall time; {sim['balance_pages']:.2f}× the mean pages, "
+                         f"{sim['balance_cost']:.2f}× the mean estimated cost; target ≤ {TARGET_BALANCE}×, judged on "
+                         f"CPU: {'met' if met else 'NOT met'}); merge {sim['merge']:.1f} s.")
+    total = {sim["n"]: sum(r["cpu"] for r in sim["rows"]) for sim in sims}
+    if 1 in total:
+        notes.append("- CPU time over all shards: " + ", ".join(
+            f"{n} runner(s) {t:.0f} s ({t / total[1]:.2f}×)" for n, t in total.items())
+            + " (every shard plans the whole site, without rendering Markdown, and renders its part).")
+    notes.append(f"- Each shard ran as a fresh CI runner would: `cityvoices pdf --shard K/N` with an empty cache and "
+                 f"{workers} worker(s), one shard after another on this machine; every PDF was made by exactly one "
+                 "shard, and the merge (`--merge`) checked and put them together.")
+    return lines + [""] + notes, ok
+
+
 def run(args: argparse.Namespace) -> int:
     root = bench.repo_root()
     from cityvoices.integrations import engine
@@ -121,7 +198,7 @@ def run(args: argparse.Namespace) -> int:
         settings = dataclasses.replace(base, docs_dir=docs.resolve(), config_file=tmpdir / "mkdocs.yml")
         sources = runner.read_sources(settings)
         t0 = time.perf_counter()
-        jobs, _ = runner.plan(sources, settings)
+        jobs, _ = runner.plan(sources, settings, lazy=True)
         plan_seconds = time.perf_counter() - t0
         full: dict[int, float] = {n: 0.0 for n in workers}
         pages = 0
@@ -159,18 +236,20 @@ def run(args: argparse.Namespace) -> int:
         unchanged = time.perf_counter() - t0
         assert not again.made, again.made
         print(f"run with nothing changed: {unchanged:.2f} s", flush=True)
+        counts = [int(x) for x in args.shards.split(",") if x.strip()]
+        sims = simulate_shards(sources, settings, tmpdir, counts, args.shard_workers) if counts else []
         # one whole issue: the seed's real issue 2014-1, rendered alone in this process
         seed_sources = runner.read_sources(base)
         seed_jobs, _ = runner.plan(seed_sources, base)
         issue_job = next(j for j in seed_jobs if j.name == assemble.issue_pdf_name("2014-1", "ko"))
         runner.render_pdf(issue_job.html)  # warm up fonts and imports
         t0 = time.perf_counter()
-        _, issue_pages, _ = runner.render_pdf(issue_job.html)
+        _, issue_pages, *_ = runner.render_pdf(issue_job.html)
         issue_seconds = time.perf_counter() - t0
         issue_peak = _fresh_process_peak(issue_job.html, tmpdir)
-        synthetic_issue = max((j for j in jobs if j.kind == "issue"), key=lambda j: len(j.sources))
+        synthetic_issue = max((j for j in jobs if j.kind == "issue"), key=lambda j: len(j.sources)).materialize()
         t0 = time.perf_counter()
-        _, big_pages, _ = runner.render_pdf(synthetic_issue.html)
+        _, big_pages, *_ = runner.render_pdf(synthetic_issue.html)
         big_seconds = time.perf_counter() - t0
     one = full.get(1)
     many = full[last]
@@ -186,7 +265,7 @@ def run(args: argparse.Namespace) -> int:
         "| --- | --- | --- |",
         f"| publications (synthetic, ko+en) | {args.publications} | |",
         f"| PDFs in a full run | {made} ({pages} pages) | |",
-        f"| planning (Markdown → print HTML, hashes) | {plan_seconds:.2f} s | |",
+        f"| planning (sources and folders hashed; no Markdown rendered) | {plan_seconds:.2f} s | |",
     ]
     for n in sorted(workers):
         rows.append(f"| full run, {n} worker(s) | {full[n]:.1f} s | |")
@@ -208,16 +287,20 @@ def run(args: argparse.Namespace) -> int:
         f"| peak memory, main process (max RSS) | {self_peak / 1e6:.0f} MB | |",
         f"| load average (1 min) at the end, 2 cores | {load:.1f} | |",
     ]
+    shard_lines, ok_shards = shard_table(sims, args.shard_workers) if sims else ([], True)
     text = "\n".join([
-        f"`cityvoices bench pdf --publications {args.publications} --workers {args.workers}` — "
+        f"`cityvoices bench pdf --publications {args.publications} --workers {args.workers}"
+        + (f" --shards {args.shards}" if sims else "") + "` — "
         f"{bench.machine().replace(', one process, one thread', '')}; WeasyPrint 70, fonts Noto CJK KR.",
         "",
         *rows,
         "",
         "A full run renders every PDF with an empty cache (in 4 rounds of issues, the worker counts "
         "alternating, because the 2 cores are shared with other jobs); the run with nothing changed reads "
-        "the sources, renders the Markdown, hashes, and copies the cached PDFs. Worker processes are "
-        f"replaced every {runner.BATCH} PDFs to bound their memory.",
+        "the sources, hashes them and the publication folders (no Markdown is rendered), and copies the cached "
+        f"PDFs. Worker processes are replaced every {runner.BATCH} PDFs to bound their memory.",
+        *(["", "Shards (`cityvoices pdf --shard K/N`, N CI runners simulated one after another):", "",
+           *shard_lines] if sims else []),
     ])
     print(text)
     if failed:
@@ -226,4 +309,4 @@ def run(args: argparse.Namespace) -> int:
         out = Path(args.output) if args.output else root / "BENCHMARKS.md"
         bench.write_section(out, "pdf", text)
         print(f"wrote the 'pdf' section of {out}")
-    return EXIT_CLEAN if ok_unchanged and ok_speedup and not failed else EXIT_FINDINGS
+    return EXIT_CLEAN if ok_unchanged and ok_speedup and ok_shards and not failed else EXIT_FINDINGS

@@ -71,9 +71,11 @@ def add_build_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--serial", action="store_true", help="one process, languages one after another")
     p.add_argument("--jobs", type=int, default=0, help="parallel processes (default: one per language)")
     p.add_argument("--stats", default=None, metavar="FILE",
-                   help="write timings and peak memory of every process as JSON to FILE")
+                   help="write wall and CPU time, per-phase times and peak memory of every process as JSON "
+                        "to FILE (the format is in the editors' guide)")
     add_feature_arguments(p)
     p.add_argument("--lang", dest="child_lang", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--phase-stats", dest="phase_stats", default=None, help=argparse.SUPPRESS)
 
 
 # -- one language, in this process (the child) ------------------------------------------------
@@ -84,7 +86,7 @@ def build_one(args: argparse.Namespace) -> int:
     engine.setup_logging(args.quiet)
     try:
         report = engine.build_language(args.config_file, args.child_lang, args.site_dir, strict=args.strict,
-                                       features=feature_overrides(args))
+                                       features=feature_overrides(args), stats=args.phase_stats)
     except CityVoicesError as exc:
         print(exc.problem.format(), file=sys.stderr)
         return EXIT_ERROR
@@ -159,9 +161,20 @@ def _reap(procs: dict[int, tuple[str, subprocess.Popen, float]], stats: dict) ->
     lang, proc, t0 = procs.pop(pid)
     proc.returncode = os.waitstatus_to_exitcode(status)
     stats["processes"][lang] = {"seconds": round(time.perf_counter() - t0, 3),
+                                "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
                                 "max_rss_bytes": usage.ru_maxrss * 1024,
                                 "returncode": proc.returncode}
     return lang, proc.returncode
+
+
+def _read_phases(path: Path, into: dict) -> None:
+    """A child's per-phase figures (:mod:`cityvoices.integrations.timing`) into its entry."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # the child died before it could write them
+    for key in ("pages", "phases", "events", "plugins", "hooks", "cache"):
+        into[key] = data.get(key)
 
 
 def _show_log(lang: str, text: str) -> None:
@@ -172,8 +185,11 @@ def _show_log(lang: str, text: str) -> None:
 
 
 def _run_children(plan: list[buildpar.LangJob], config_file: Path, tmp: Path, *, strict: bool, quiet: bool,
-                  width: int, overrides: dict[str, bool], stats: dict) -> tuple[list[str], list[str]]:
-    """Run one child per language; returns (failed languages, languages with failed outputs)."""
+                  width: int, overrides: dict[str, bool], stats: dict,
+                  phases: bool = False) -> tuple[list[str], list[str]]:
+    """Run one child per language; returns (failed languages, languages with
+    failed outputs).  ``phases``: each child times its phases
+    (``stats["processes"][lang]["phases"]`` …)."""
     procs: dict[int, tuple[str, subprocess.Popen, float]] = {}
     logs: dict[str, Path] = {}
     failed: list[str] = []
@@ -191,11 +207,15 @@ def _run_children(plan: list[buildpar.LangJob], config_file: Path, tmp: Path, *,
                     cmd.append("--strict")
                 if quiet:
                     cmd.append("--quiet")
+                if phases:
+                    cmd += ["--phase-stats", str(tmp / f"{job.lang}.stats.json")]
                 with open(log_path, "wb") as log:
                     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=_env(),
                                             cwd=str(config_file.parent), preexec_fn=_die_with_parent)
                 procs[proc.pid] = (job.lang, proc, time.perf_counter())
             lang, code = _reap(procs, stats)
+            if phases:
+                _read_phases(tmp / f"{lang}.stats.json", stats["processes"][lang])
             text = logs[lang].read_text(encoding="utf-8", errors="replace").strip()
             if text:
                 _show_log(lang, text)
@@ -217,7 +237,10 @@ def _run_children(plan: list[buildpar.LangJob], config_file: Path, tmp: Path, *,
 
 def build_site(config_file: str, site_dir: str | None, *, strict: bool = False, quiet: bool = False,
                serial: bool = False, jobs: int = 0, overrides: dict[str, bool] | None = None,
-               stats_out: dict | None = None) -> int:
+               stats_out: dict | None = None, timed: bool = False) -> int:
+    """Build the site (see the module's docstring).  ``stats_out`` receives
+    the figures of ``--stats``; ``timed``: with every process's per-phase
+    times (:mod:`cityvoices.integrations.timing`)."""
     from cityvoices import offline
     from cityvoices.integrations import engine
 
@@ -241,7 +264,8 @@ def build_site(config_file: str, site_dir: str | None, *, strict: bool = False, 
         if serial:
             engine.setup_logging(quiet)
             try:
-                report = engine.build_all(config_path, default.out_dir, strict=strict, features=overrides)
+                report = engine.build_all(config_path, default.out_dir, strict=strict, features=overrides,
+                                          stats=tmp / "serial.stats.json" if timed else None)
             except engine.BuildError as exc:
                 print(Problem(shown_config, 0, "build-failed", f"{exc.problem.message}; "
                               f"{textio.display_path(dest)} was not changed", "error").format(), file=sys.stderr)
@@ -250,12 +274,14 @@ def build_site(config_file: str, site_dir: str | None, *, strict: bool = False, 
         else:
             width = jobs if jobs > 0 else len(plan)
             failed, partial = _run_children(plan, config_path, tmp, strict=strict, quiet=quiet, width=width,
-                                            overrides=overrides, stats=stats)
+                                            overrides=overrides, stats=stats, phases=timed)
+        if serial and timed:  # the phases of this process (every language, one after another)
+            _read_phases(tmp / "serial.stats.json", stats)
         if failed:
             print(Problem(shown_config, 0, "build-failed", f"the {', '.join(failed)} build failed; "
                           f"{textio.display_path(dest)} was not changed", "error").format(), file=sys.stderr)
             return EXIT_ERROR
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         root = Path(default.out_dir)
         if not serial:
             for path in buildpar.merge_trees(plan):
@@ -266,6 +292,7 @@ def build_site(config_file: str, site_dir: str | None, *, strict: bool = False, 
             offline.write_zip(root, root / offline.ZIP_PATH)
         place_into(root, dest)
         stats["merge_seconds"] = round(time.perf_counter() - t1, 3)
+        stats["merge_cpu_seconds"] = round(time.process_time() - c1, 3)
     except _Interrupted as exc:
         print(Problem(shown_config, 0, "interrupted", f"stopped by signal {exc.signum}; "
                       f"{textio.display_path(dest)} was not changed", "error").format(), file=sys.stderr)
@@ -275,6 +302,7 @@ def build_site(config_file: str, site_dir: str | None, *, strict: bool = False, 
             signal.signal(sig, handler)
         shutil.rmtree(tmp, ignore_errors=True)
     stats["seconds"] = round(time.perf_counter() - t0, 3)
+    stats["self_cpu_seconds"] = round(time.process_time(), 3)
     import resource
 
     stats["self_max_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -298,7 +326,7 @@ def run(args: argparse.Namespace) -> int:
         return build_one(args)
     stats: dict = {}
     code = build_site(args.config_file, args.site_dir, strict=args.strict, quiet=args.quiet, serial=args.serial,
-                      jobs=args.jobs, overrides=feature_overrides(args), stats_out=stats)
+                      jobs=args.jobs, overrides=feature_overrides(args), stats_out=stats, timed=bool(args.stats))
     if args.stats:
         textio.atomic_write(args.stats, json.dumps(stats, indent=2).encode("utf-8"))
     return code

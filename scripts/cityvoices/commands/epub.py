@@ -30,4 +30,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return run_edition(args, runner.build_epubs, what="EPUB", folder=urls.EPUB_DIR)
+    return run_edition(args, runner.build_epubs, what="EPUB", folder=urls.EPUB_DIR, suffix=runner.SUFFIX,
+                       plan_key=runner.current_plan_key)

@@ -1,17 +1,14 @@
 """``cityvoices serve``: preview the site; a saved edit shows in seconds.
 
-``mkdocs serve`` rebuilds both languages and every page on each save.  Here
-each language is built once, in this process, and kept loaded (its
-configuration, files, navigation and template environment).  When a
-Markdown file is saved, only the pages made from that file are rendered
-again (in the languages that show it: its own, and another language that
-falls back to it), together with that language's listing pages, so that a
-changed title or summary shows there too; then the browser reloads.  A new
-or deleted file, or a change to mkdocs.yml or the theme overrides, rebuilds
-everything.  The MkDocs side is :class:`cityvoices.integrations.engine.ServeSession`.
-
-The search index and the sitemap are those of the last full build (press
-Ctrl-C and start again, or touch mkdocs.yml, to refresh them).
+Each language is built in this process into a temporary folder, and built
+again after every saved change through the warm-build cache
+(``.cache/cityvoices/``, the same one ``cityvoices build`` uses): only the
+pages whose inputs changed are rendered (the edited publication's pages in
+both languages, and the pages that list publications), everything else is
+taken from the cache, and the search index, listings, feeds, people and tag
+pages are made afresh, so nothing the reader sees is stale.  A change to
+mkdocs.yml or the theme renders every page again.  The MkDocs side is
+:class:`cityvoices.integrations.engine.ServeSession`.
 """
 
 from __future__ import annotations
@@ -27,9 +24,10 @@ from cityvoices.problems import EXIT_CLEAN, EXIT_ERROR, Problem
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
-        "serve", help="preview the site; an edit re-renders only its own pages",
-        description="Build the site once, serve it on 127.0.0.1 and re-render only the pages of a saved "
-                    "Markdown file (in the languages that show it), then reload the browser.")
+        "serve", help="preview the site; an edit renders again only the pages it touches (warm-build cache)",
+        description="Build the site, serve it on 127.0.0.1 and, after every saved change, build it again "
+                    "through the warm-build cache (only the pages the change touches are rendered; the search "
+                    "index, listings and feeds are fresh), then reload the browser.")
     p.add_argument("-f", "--config-file", default="mkdocs.yml", help="MkDocs configuration (default mkdocs.yml)")
     p.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT",
                    help="address to serve on (default 127.0.0.1:8000)")

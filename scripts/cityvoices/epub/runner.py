@@ -53,7 +53,7 @@ from cityvoices.settings import SiteSettings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Bump when the output changes in a way the hashed inputs cannot see.
-FORMAT = "1"
+FORMAT = "2"
 SUFFIX = ".epub"
 
 read_sources = pdf_runner.read_sources
@@ -73,62 +73,19 @@ def css_text() -> str:
 
 def code_fingerprint() -> str:
     """Hash of the code that shapes an EPUB: this package, the print
-    assembly, and every module of ``cityvoices`` they read (normalize,
-    render, syntax …), with the Markdown libraries' versions."""
-    import markdown
-    import pymdownx
-
-    h = hashlib.sha256(f"{__version__}/{FORMAT}/{markdown.__version__}/{pymdownx.__version__}".encode())
+    assembly, the modules of ``cityvoices`` they read (normalize, render,
+    syntax …: :func:`cityvoices.pdf.runner.package_modules`), with the
+    libraries' versions (:func:`cityvoices.pdf.runner.library_versions`)."""
     top = PACKAGE_DIR.parent
-    for path in sorted(PACKAGE_DIR.glob("*")) + sorted(top.glob("*.py")) + \
-            [top / "pdf" / "assemble.py", top / "pdf" / "runner.py"]:
-        if path.is_file():
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()
+    return pdf_runner.files_fingerprint(
+        sorted(PACKAGE_DIR.glob("*")) + pdf_runner.package_modules() + [top / "pdf" / "assemble.py",
+                                                                           top / "pdf" / "runner.py"],
+        f"epub/{__version__}/{FORMAT}/{pdf_runner.library_versions()}")
 
 
-def settings_fingerprint(settings: SiteSettings) -> str:
-    """The site settings an EPUB depends on: the Markdown extensions and
-    their options (objects by their qualified names), and the site URL."""
-    def name(obj: Any) -> str:
-        return obj if isinstance(obj, str) else f"{type(obj).__module__}.{type(obj).__qualname__}"
-
-    def default(obj: Any) -> str:
-        return getattr(obj, "__qualname__", None) or name(obj)
-
-    data = {"extensions": [name(e) for e in settings.extensions], "configs": settings.configs,
-            "site_url": settings.site_url}
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=default).encode()).hexdigest()
-
-
-def folder_digest(folder: str, memo: dict[str, str]) -> str:
-    """Hash of every file an EPUB may read from a publication folder (all
-    but Markdown sources, which are hashed as text): names and contents.
-    A symlink that leaves the folder is hashed by its target's name only:
-    it is never read (the EPUB refuses it)."""
-    if folder in memo:
-        return memo[folder]
-    h = hashlib.sha256()
-    real = os.path.realpath(folder)
-    for dirpath, dirs, names in os.walk(folder):
-        dirs.sort()
-        rel_dir = os.path.relpath(dirpath, folder)
-        for fname in sorted(names):
-            if fname.endswith(".md"):
-                continue
-            path = os.path.join(dirpath, fname)
-            rel = fname if rel_dir == "." else f"{rel_dir}/{fname}"
-            if os.path.islink(path) and not pdf_runner._within(os.path.realpath(path), real):
-                h.update(f"{rel}\0link\0{os.path.realpath(path)}\0".encode())
-                continue
-            try:
-                with open(path, "rb") as fh:
-                    h.update(f"{rel}\0".encode() + hashlib.sha256(fh.read()).digest())
-            except OSError as exc:
-                h.update(f"{rel}\0unreadable {exc.errno}\0".encode())
-    memo[folder] = h.hexdigest()
-    return memo[folder]
+#: Shared with the PDFs (one rule for what an edition's key holds).
+settings_fingerprint = pdf_runner.settings_fingerprint
+folder_digest = pdf_runner.folder_digest
 
 
 # --------------------------------------------------------------------------
@@ -145,6 +102,7 @@ class Job:
     edition: pdf_runner.IssueEdition | None = None
     static: str = ""  # the part of ``digest`` the sources and settings determine
     folders: list[str] = field(default_factory=list)  # publication folders of its articles (in docs)
+    cost: int = 0  # estimated cost (cityvoices.shards.partition): Markdown characters, and a package
 
     @property
     def where(self) -> str:
@@ -182,6 +140,11 @@ def job_digest(static: str, folders: list[str], docs_dir: Path, memo: dict[str, 
     return h.hexdigest()
 
 
+#: The estimated cost of an EPUB beyond its Markdown (package, cover), in Markdown characters.
+JOB_COST = 2_000
+PART_COST = 1_000
+
+
 def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
          only: Callable[[str], bool] | None = None) -> tuple[list[Job], list[Problem], Context]:
     """Every EPUB of the site as a job with its content key; reads and
@@ -205,14 +168,13 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
         return part_key[(pub.key, lang)]
 
     def job(name: str, kind: str, keys: list[tuple[_catalog.Publication, str]], extra: list[str], **kw: Any) -> Job:
-        h = hashlib.sha256("\0".join([base, name, kind, *extra]).encode())
-        for pub, lang in keys:
-            h.update(part_static(pub, lang).encode())
+        static = pdf_runner.edition_key(base, name, kind, extra, [part_static(pub, lang) for pub, lang in keys])
         folders = [posixpath.dirname(pub.versions[lang].src_uri) for pub, lang in keys]
+        cost = JOB_COST + sum(PART_COST + len(texts[pub.versions[lang].src_uri]) for pub, lang in keys)
         return Job(name, kind, [(pub.key, lang) for pub, lang in keys],
-                   job_digest(h.hexdigest(), folders, settings.docs_dir, memo),
+                   job_digest(static, folders, settings.docs_dir, memo),
                    [settings.source_path(pub.versions[lang].src_uri) for pub, lang in keys],
-                   static=h.hexdigest(), folders=folders, **kw)
+                   static=static, folders=folders, cost=cost, **kw)
 
     jobs: list[Job] = []
     for pub in cat.all():
@@ -394,22 +356,26 @@ def _pack_work(payload: dict[str, Any]) -> dict[str, Any]:
 
 def build_epubs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: str | os.PathLike, *,
                 cache_dir: str | os.PathLike | None = None, workers: int | None = None,
-                progress: bool | None = None, only: Callable[[str], bool] | None = None) -> Result:
+                progress: bool | None = None, only: Callable[[str], bool] | None = None,
+                shard: tuple[int, int] | None = None) -> Result:
     """Plan, make what changed, install every EPUB into ``out_dir``.
 
     ``Result.made`` + ``Result.cached`` are the files written into
-    ``out_dir``; a failed EPUB keeps its earlier good version."""
+    ``out_dir``; a failed EPUB keeps its earlier good version.  ``shard``
+    ``(K, N)``: only the K-th of N parts of the jobs, and a shard manifest
+    (as :func:`cityvoices.pdf.runner.build_pdfs`)."""
     global _CONTEXT
     out = Path(out_dir)
     cache = Path(cache_dir) if cache_dir else settings.root / ".cache" / "epub"
     result = Result()
     t0 = time.perf_counter()
     manifest = pdf_runner.read_manifest(cache)
-    fast = cached_plan(sources, settings, manifest, cache) if only is None else None
+    fast = cached_plan(sources, settings, manifest, cache) if only is None and shard is None else None
     if fast is not None:  # nothing changed since the last full plan: copy from the cache
         for name, digest, _srcs in fast:
             pdf_runner.install(cache / f"{digest}{SUFFIX}", out / name)
             result.cached.append(name)
+            result.digests[name] = digest
             entry = manifest.get(name, {})
             if entry.get("digest") == digest:
                 result.problems.extend(Problem(*w) for w in entry.get("warnings", []))
@@ -424,12 +390,16 @@ def build_epubs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir:
         result.failed.extend(sorted({j.name for j in jobs}))
         return result
     cache.mkdir(parents=True, exist_ok=True)
+    planned = jobs
+    if shard is not None:
+        jobs = pdf_runner.shard_jobs(jobs, *shard)
     todo: list[Job] = []
     for job in jobs:
         cached = cache / f"{job.digest}{SUFFIX}"
         if cached.is_file():
             pdf_runner.install(cached, out / job.name)
             result.cached.append(job.name)
+            result.digests[job.name] = job.digest
             entry = manifest.get(job.name, {})
             if entry.get("digest") == job.digest:  # the warnings of the run that made it
                 result.problems.extend(Problem(*w) for w in entry.get("warnings", []))
@@ -482,24 +452,36 @@ def build_epubs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir:
         warnings = [list(dataclass_tuple(p)) for k in job.keys for p in part_problems[k]]
         manifest[job.name] = {"digest": job.digest, "warnings": warnings}
         result.made.append(job.name)
+        result.digests[job.name] = job.digest
     for name in result.failed:
         dest = out / name
         good = manifest.get(name, {}).get("digest")
         if not dest.exists() and good and (cache / f"{good}{SUFFIX}").is_file():
             pdf_runner.install(cache / f"{good}{SUFFIX}", dest)
+            result.digests[name] = good
             result.problems.append(Problem(name, 0, "epub-kept", f"{name}: kept the EPUB of an earlier run",
                                            "warning"))
-    if only is None:  # the fast path of the next run (only when this plan is clean)
+    if only is None and shard is None:  # the fast path of the next run (only when this plan is clean)
         manifest.pop(PLAN_ENTRY, None)
         if not problems and not result.failed:
             manifest[PLAN_ENTRY] = {"key": sources_key(sources, settings),
                                     "jobs": [[j.name, j.static, j.folders, j.sources] for j in jobs]}
     textio.atomic_write(pdf_runner.manifest_path(cache), json.dumps(manifest, indent=1, sort_keys=True).encode())
     if only is None:
-        pdf_runner.prune(cache, {j.digest for j in jobs} | {m.get("digest") for m in manifest.values()}, SUFFIX)
+        pdf_runner.prune(cache, {j.digest for j in planned} | {m.get("digest") for m in manifest.values()}, SUFFIX)
     result.problems = list(dict.fromkeys(result.problems))
+    if shard is not None:
+        pdf_runner.write_shard_manifest(out, "epub", shard, pdf_runner.plan_key(planned), result,
+                                        {n: {"warnings": manifest.get(n, {}).get("warnings", [])}
+                                         for n in result.digests})
     result.phases["install"] = time.perf_counter() - t0
     return result
+
+
+def current_plan_key(sources: list[tuple[str, str]], settings: SiteSettings, *,
+                     only: Callable[[str], bool] | None = None) -> str:
+    """:func:`cityvoices.pdf.runner.plan_key` of this checkout's EPUBs."""
+    return pdf_runner.plan_key(plan(sources, settings, only=only)[0])
 
 
 def dataclass_tuple(p: Problem) -> tuple[str, int, str, str, str]:

@@ -5,12 +5,14 @@ package (``cityvoices.integrations``).  The commands call only these:
 
 - :func:`load_site` ``(config_file, *, site_dir=None, strict=False, features=None) -> SiteSettings``:
   the configuration, validated (``extra.cityvoices`` included), as plain data;
-- :func:`build_language` ``(config_file, lang, site_dir, *, strict, features)``:
-  one language's build in this process (``cityvoices build`` runs one per language);
-- :func:`build_all` ``(config_file, site_dir, *, strict, features)``: every
+- :func:`build_language` ``(config_file, lang, site_dir, *, strict, features, stats)``:
+  one language's build in this process (``cityvoices build`` runs one per language;
+  ``stats``: a JSON file for its per-phase times, :mod:`~cityvoices.integrations.timing`);
+- :func:`build_all` ``(config_file, site_dir, *, strict, features, stats)``: every
   language in this process, one after another (``cityvoices build --serial``);
-- :class:`ServeSession`: a preview server that re-renders only the pages of a
-  saved file (``cityvoices serve``);
+- :class:`ServeSession`: a preview server that builds again after every saved
+  change, through the warm-build cache (``cityvoices serve``);
+- :func:`cache_report` ``()``: what the last build took from the warm-build cache;
 - :func:`finish_site` ``(site_dir, failed)``: after a build, no page links
   to a PDF that could not be made;
 - :func:`setup_logging` ``(quiet)`` and :func:`engine_name` ``()``.
@@ -25,8 +27,10 @@ when that is installed: :func:`_select_generator` lets ProperDocs answer every
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -221,6 +225,18 @@ def _finish_language(config: Any) -> None:
     config.plugins["i18n"].reconfigure_search_index(config)
 
 
+#: The cache plugin of this process's last build (``None``: built without the cache).
+_last_cache: list[Any] = [None]
+
+
+def cache_report() -> dict | None:
+    """What the last build took from the warm-build cache: ``pages``,
+    ``from_cache``, ``rendered`` (source paths), ``damaged``; ``None``
+    without the cache."""
+    cache = _last_cache[0]
+    return dict(cache.report) if cache is not None else None
+
+
 def _run_build(config: Any, *, command: str = "build", serve_url: str | None = None,
                one_language: bool = False) -> BuildReport:
     from jinja2 import TemplateNotFound
@@ -230,9 +246,28 @@ def _run_build(config: Any, *, command: str = "build", serve_url: str | None = N
     from cityvoices.integrations import pdf as _pdf
 
     _pdf.reset()
-    config.plugins.on_startup(command=command, dirty=False)
+    # the warm-build cache (extra.cityvoices.cache): one language per build
+    # (a serial build nests the other languages inside static-i18n's events),
+    # into an empty folder (a dirty build cleans nothing: old files would stay),
+    # with our search index (Material's own index, extra.cityvoices.search
+    # off, does not come out of a dirty build as from a cold one: cold then)
+    cache = None
+    site_dir = Path(config.site_dir)
+    empty = not site_dir.exists() or not any(site_dir.iterdir())
+    switches = config.extra["cityvoices"]
+    if one_language and empty and switches.get("cache") and switches.get("search"):
+        from cityvoices.integrations import cache as _cache
+
+        cache = _cache.plugin(config, serve_url)
+        config.plugins["cityvoices-cache"] = cache
+    _last_cache[:] = [cache]
+    config.plugins.on_startup(command=command, dirty=cache is not None)
     try:
-        build(config, serve_url=serve_url)
+        if cache is None:
+            build(config, serve_url=serve_url)
+        else:
+            with _cache.dirty_build(config, cache):
+                build(config, serve_url=serve_url, dirty=True)
         if one_language:
             _finish_language(config)
     except MkDocsException as exc:
@@ -251,19 +286,47 @@ def _run_build(config: Any, *, command: str = "build", serve_url: str | None = N
 
 
 def build_language(config_file: str | os.PathLike, lang: str, site_dir: str | os.PathLike, *,
-                   strict: bool = False, features: Mapping[str, bool] | None = None) -> BuildReport:
+                   strict: bool = False, features: Mapping[str, bool] | None = None,
+                   stats: str | os.PathLike | None = None) -> BuildReport:
     """Build one language into ``site_dir`` in this process (the child side
-    of ``cityvoices build``)."""
-    config = _load_config(config_file, site_dir=site_dir, strict=strict, features=features)
-    _select_language(config, lang)
-    return _run_build(config, one_language=True)
+    of ``cityvoices build``).  ``stats``: write this process's per-phase
+    times there as JSON (:mod:`~cityvoices.integrations.timing`)."""
+    with _phase_stats(stats):
+        config = _load_config(config_file, site_dir=site_dir, strict=strict, features=features)
+        _select_language(config, lang)
+        return _run_build(config, one_language=True)
 
 
 def build_all(config_file: str | os.PathLike, site_dir: str | os.PathLike, *, strict: bool = False,
-              features: Mapping[str, bool] | None = None) -> BuildReport:
-    """Every language in this process, as ``mkdocs build`` does."""
-    config = _load_config(config_file, site_dir=site_dir, strict=strict, features=features)
-    return _run_build(config)
+              features: Mapping[str, bool] | None = None,
+              stats: str | os.PathLike | None = None) -> BuildReport:
+    """Every language in this process, as ``mkdocs build`` does (``stats``:
+    as :func:`build_language`; the languages after the first are built
+    inside static-i18n's ``on_post_build``, so their time is that event's)."""
+    with _phase_stats(stats):
+        config = _load_config(config_file, site_dir=site_dir, strict=strict, features=features)
+        return _run_build(config)
+
+
+@contextlib.contextmanager
+def _phase_stats(path: str | os.PathLike | None):
+    """Time the build inside (only when ``path`` is given: otherwise nothing
+    is installed and no event pays for it) and write the figures to ``path``,
+    also when the build fails."""
+    if path is None:
+        yield
+        return
+    import json
+
+    from cityvoices.integrations import timing
+
+    timer = timing.install()
+    try:
+        yield
+    finally:
+        report = timer.report()
+        report["cache"] = cache_report()
+        textio.atomic_write(path, json.dumps(report, indent=1).encode("utf-8"))
 
 
 def finish_site(site_dir: str | os.PathLike, failed: bool = True) -> list[str]:
@@ -278,106 +341,32 @@ def finish_site(site_dir: str | os.PathLike, failed: bool = True) -> list[str]:
 
 # -- preview ---------------------------------------------------------------------------------
 
-def _capture_plugin() -> Any:
-    from mkdocs.plugins import BasePlugin, event_priority
-
-    class Capture(BasePlugin):
-        """Keeps what a build computed (runs after every other plugin)."""
-
-        files: Any = None
-        nav: Any = None
-        env: Any = None
-
-        @event_priority(-1000)
-        def on_nav(self, nav, config, files):
-            self.nav = nav
-            return nav
-
-        @event_priority(-1000)
-        def on_env(self, env, config, files):
-            self.env, self.files = env, files
-            return env
-
-    return Capture()
-
-
-def _render_pages(config: Any, files: Any, nav: Any, env: Any, pages: list[Any]) -> None:
-    """Render ``pages`` again with a loaded configuration, navigation and
-    template environment, writing their HTML files.
-
-    MkDocs has no public API to render one page outside a full build.  Its
-    ``_populate_page`` and ``_build_page`` are what ``build()`` runs for each
-    page, with every plugin event in its order; calling them (here only) is
-    what keeps a re-rendered page byte-identical to a full build's."""
-    from mkdocs.commands.build import _build_page, _populate_page
-
-    for page in pages:
-        _populate_page(page, config, files)
-    doc_files = files.documentation_pages()
-    for page in pages:
-        _build_page(page, config, doc_files, nav, env)
-
-
 class _LanguageSite:
     """One language of the site, built in this process and kept loaded."""
 
     def __init__(self, session: "ServeSession", lang: str, site_dir: Path):
         self.session, self.lang, self.site_dir = session, lang, site_dir
         self.config: Any = None
-        self.capture: Any = None
 
     def build(self) -> None:
         s = self.session
+        if self.site_dir.exists():  # our own temporary folder: start it empty
+            shutil.rmtree(self.site_dir)
+        self.site_dir.mkdir(parents=True)
         config = _load_config(s.config_file, site_dir=self.site_dir, strict=s.strict, features=s.features)
         config.site_url = s.serve_url
         _select_language(config, self.lang)
-        self.capture = _capture_plugin()
-        config.plugins["cityvoices-serve"] = self.capture
         _run_build(config, command="serve", serve_url=s.serve_url, one_language=True)
         self.config = config
 
-    def pages_for(self, abs_paths: set[str]) -> list[Any]:
-        """Pages of this language made from one of ``abs_paths``, plus its
-        listing pages when there is one, and the side-by-side pages of their
-        publications (in either language: those pages show both)."""
-        from cityvoices import urls
-        from cityvoices.integrations import sidebyside
-
-        docs = os.path.normpath(self.config.docs_dir)
-        keys = {urls.publication_key(os.path.relpath(p, docs).replace(os.sep, "/")) for p in abs_paths}
-        generated = sidebyside.pages_for_keys(self.lang, {k for k in keys if k is not None})
-        pages, listings, derived = [], [], []
-        for file in self.capture.files.documentation_pages():
-            page = file.page
-            if page is None:
-                continue
-            if file.abs_src_path and os.path.normpath(file.abs_src_path) in abs_paths:
-                pages.append(page)
-            elif file.src_uri in generated:
-                derived.append(page)
-            elif page.meta.get("listing"):
-                listings.append(page)
-        return pages + listings + derived if pages or derived else []
-
-    def rerender(self, pages: list[Any], served: Path) -> None:
-        from cityvoices.integrations import common, dispatch
-
-        config, files = self.config, self.capture.files
-        common.new_build()
-        dispatch("on_files", files, config=config)  # re-read front matter: catalogue, validation
-        _render_pages(config, files, self.capture.nav, self.capture.env, pages)
-        if self.site_dir == served:
-            return
-        for page in pages:  # another language's build folder: copy into the served tree
-            out = Path(page.file.abs_dest_path)
-            textio.atomic_write(served / out.relative_to(self.site_dir), out.read_bytes())
-
 
 class ServeSession:
-    """Every language built once into a temporary folder and kept loaded; a
-    saved Markdown file re-renders only its own pages (in the languages that
-    show it) and that language's listing pages.  A new or deleted file, or
-    any other change (mkdocs.yml, the theme), rebuilds everything.
+    """Every language built into a temporary folder, and built again after
+    every saved change, through the warm-build cache (``extra.cityvoices.cache``,
+    :mod:`~cityvoices.integrations.cache`): only the pages whose inputs
+    changed are rendered, and the search index, listings, feeds, people and
+    tag pages are made afresh from the cached per-page data, so nothing the
+    reader sees is stale.  With ``--no-cache`` every change is a full build.
 
     Each language builds into its own folder and the trees are merged as
     ``cityvoices build`` merges them (:func:`cityvoices.buildpar.merge_trees`):
@@ -395,56 +384,31 @@ class ServeSession:
         self.jobs = buildpar.plan_jobs(self.settings.languages, str(work_dir))
         self.site_dir = Path(self.jobs[0].out_dir)  # the default language's: served
         self.sites: list[_LanguageSite] = []
-        self.snapshot: dict[str, int] = {}
-
-    def _scan(self) -> dict[str, int]:
-        out = {}
-        for dirpath, dirs, files in os.walk(self.settings.docs_dir):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            for name in files:
-                path = os.path.join(dirpath, name)
-                try:
-                    out[os.path.normpath(path)] = os.stat(path).st_mtime_ns
-                except FileNotFoundError:
-                    pass
-        return out
 
     def full_build(self) -> None:
+        """Build every language (warm: from the cache what did not change)."""
         log = logging.getLogger("mkdocs.cityvoices.serve")
         t0 = time.perf_counter()
-        self.snapshot = self._scan()
         old, sites = self.sites, []
+        rendered = []
         for job in self.jobs:
             site = _LanguageSite(self, job.lang, Path(job.out_dir))
             site.build()
             sites.append(site)
+            report = cache_report()
+            if report is not None:
+                rendered.append(f"{job.lang} {len(report['rendered'])} of {report['pages']}")
         buildpar.merge_trees(self.jobs)
         self.sites = sites
         for site in old:
             site.config.plugins.on_shutdown()
-        log.info("CityVoices serve: built %s in %.1f s", ", ".join(j.lang for j in self.jobs),
-                 time.perf_counter() - t0)
+        log.info("CityVoices serve: built %s in %.1f s%s", ", ".join(j.lang for j in self.jobs),
+                 time.perf_counter() - t0, f" (pages rendered: {'; '.join(rendered)})" if rendered else "")
 
     def rebuild(self) -> None:
-        """What changed since the last look decides how much to build."""
-        log = logging.getLogger("mkdocs.cityvoices.serve")
-        t0 = time.perf_counter()
-        now = self._scan()
-        changed = {p for p, m in now.items() if self.snapshot.get(p) != m}
-        added_or_removed = set(now) ^ set(self.snapshot)
-        non_md = {p for p in changed if not p.endswith(".md")}
-        if added_or_removed or non_md or not changed or not self.sites:
-            self.full_build()  # the tree changed shape, an asset or the configuration changed
-            return
-        self.snapshot = now
-        done = []
-        for site in self.sites:
-            pages = site.pages_for(changed)
-            if pages:
-                site.rerender(pages, self.site_dir)
-                done.append(f"{site.lang}: {len(pages)} page(s)")
-        log.info("CityVoices serve: re-rendered %s in %.2f s", "; ".join(done) or "nothing",
-                 time.perf_counter() - t0)
+        """After a saved change (the live-reload server's builder): every
+        language again, through the cache."""
+        self.full_build()
 
     def serve(self) -> None:
         """Serve until Ctrl-C, rebuilding on every change (MkDocs' live-reload server)."""

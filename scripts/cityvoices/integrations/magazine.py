@@ -467,3 +467,24 @@ def on_post_build(config: Any, **_: Any) -> None:
         out = site / path
         out.parent.mkdir(parents=True, exist_ok=True)
         textio.atomic_write(out, data)
+
+
+def cache_shared(config: Any) -> dict[str, list]:
+    """What the cards of one publication show on other pages beyond its
+    front matter (:mod:`cityvoices.integrations.cache` keys every page on it):
+    reading time and thumbnail, per publication and language, with the
+    thumbnail file's content (a placeholder is drawn differently)."""
+    from cityvoices.integrations.cache import _file_digest
+
+    index = _index(config)
+    docs = Path(config.docs_dir)
+    out: dict[str, list] = {}
+    for pub in get_catalog(config).all():
+        for lang in i18n.LANGS:
+            if lang not in pub.versions:
+                continue
+            image = index.image(pub, lang)
+            path = docs / image if image else None
+            out[f"{pub.key}/{lang}"] = [index.minutes(pub, lang), image,
+                                        _file_digest(str(path)) if path is not None and path.is_file() else None]
+    return out

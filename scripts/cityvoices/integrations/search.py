@@ -41,6 +41,19 @@ def on_page_content(html: str, page: Any, config: Any, **_: Any) -> str:
     return search_index.exclude_chrome(html)
 
 
+def on_post_page(output: str, page: Any, config: Any, **_: Any) -> None:
+    # Material has indexed the page (its on_page_context): the names go on
+    # the page's own entry (no #section) now, so that the entry is complete
+    # when the page is done (the warm-build cache keeps it as it is here)
+    names = _people.pop(page.url, None)
+    entries = _entries(_search_plugin(config)) if names and _search_plugin(config) is not None else []
+    for entry in reversed(entries):
+        if entry.get("location", "") == page.url:
+            entry["tags"] = list(entry.get("tags") or []) + list(names)
+            break
+    return None
+
+
 def _search_plugin(config: Any) -> Any:
     for name in ("material/search", "search"):
         plugin = config.plugins.get(name)
@@ -76,10 +89,6 @@ def on_post_build(config: Any, **_: Any) -> None:
     t0 = time.perf_counter()
     lang = current_lang(config)
     entries = _entries(plugin)
-    for entry in entries:
-        names = _people.get(entry.get("location", ""))
-        if names:  # the page's own entry (no #section)
-            entry["tags"] = list(entry.get("tags") or []) + list(names)
     _people.clear()
     sections = search_index.sections_from_entries(entries)
     files = search_index.build_index(sections, lang)

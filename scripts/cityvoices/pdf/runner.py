@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from cityvoices import __version__, align, catalog as _catalog, i18n, render, sidebyside, textio, urls
+from cityvoices import __version__, align, catalog as _catalog, i18n, render, shards, sidebyside, textio, urls
 from cityvoices.pdf import assemble
 from cityvoices.problems import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Problem
 from cityvoices.settings import SiteSettings
@@ -41,22 +41,121 @@ CSS_FILES = ("print.css",)
 #: Fonts the print CSS names; without them Korean falls back to another face.
 REQUIRED_FONTS = ("Noto Serif CJK KR", "Noto Sans CJK KR")
 #: Bump when the output changes in a way the hashed inputs cannot see.
-FORMAT = "1"
+FORMAT = "2"
 #: Jobs per worker process before it is replaced (see build_pdfs).
 BATCH = 40
+#: The libraries whose versions are part of every edition's cache key.
+KEY_LIBRARIES = ("markdown", "pymdown-extensions", "weasyprint", "lxml")
 
 
 def css_text() -> str:
     return "\n".join((PACKAGE_DIR / name).read_text(encoding="utf-8") for name in CSS_FILES)
 
 
+def library_versions(names: Iterable[str] = KEY_LIBRARIES) -> str:
+    """``name=version`` of each library (installed metadata; nothing is imported)."""
+    from importlib import metadata
+
+    out = []
+    for name in names:
+        try:
+            out.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{name}=-")
+    return ",".join(out)
+
+
+def files_fingerprint(paths: Iterable[Path], seed: str) -> str:
+    """Hash of ``seed`` and the names and contents of ``paths`` (never
+    where they are: the same checkout anywhere gives the same hash)."""
+    h = hashlib.sha256(seed.encode())
+    for path in paths:
+        if path.is_file():
+            h.update(path.name.encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+#: Modules of ``cityvoices`` that never shape an edition (the CLI, the
+#: generators of test archives, the site build's merge): left out of the
+#: code fingerprint, so that changing them does not render every PDF again.
+NOT_IN_EDITIONS = frozenset({"__init__", "__main__", "cli", "archive", "synth", "scaffold", "placeholder",
+                             "offline", "buildpar", "langsplit", "shards"})
+
+
+def package_modules() -> list[Path]:
+    """The top-level modules of ``cityvoices`` an edition may depend on."""
+    return [p for p in sorted(PACKAGE_DIR.parent.glob("*.py")) if p.stem not in NOT_IN_EDITIONS]
+
+
 def code_fingerprint() -> str:
-    """Hash of the code that shapes a PDF (this package and render.py)."""
-    h = hashlib.sha256(f"{__version__}/{FORMAT}".encode())
-    for path in sorted(PACKAGE_DIR.glob("*.py")) + sorted(PACKAGE_DIR.glob("*.css")) + \
-            [PACKAGE_DIR.parent / "render.py", PACKAGE_DIR.parent / "i18n.py"]:
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
+    """Hash of the code that shapes a PDF: this package (code and print
+    CSS), the modules of ``cityvoices`` it reads (normalize, render, syntax,
+    catalog …: :func:`package_modules`), and the versions of the libraries
+    in :data:`KEY_LIBRARIES`."""
+    return files_fingerprint(sorted(PACKAGE_DIR.glob("*.py")) + sorted(PACKAGE_DIR.glob("*.css"))
+                             + package_modules(), f"pdf/{__version__}/{FORMAT}/{library_versions()}")
+
+
+def _describe(obj: Any) -> str:
+    """A configuration value that JSON cannot hold, by what it is (a
+    function by its qualified name, a partial with its arguments), never by
+    its address."""
+    import functools
+
+    if isinstance(obj, functools.partial):
+        return f"partial({_describe(obj.func)}, {obj.args!r}, {sorted(obj.keywords.items())!r})"
+    qual = getattr(obj, "__qualname__", None)
+    if qual:
+        return f"{getattr(obj, '__module__', '')}.{qual}"
+    return f"{type(obj).__module__}.{type(obj).__qualname__}"
+
+
+def settings_fingerprint(settings: SiteSettings) -> str:
+    """The site settings an edition depends on: the Markdown extensions and
+    their options (objects by what they are, :func:`_describe`), and the
+    site URL.  No path: docs_dir and the site folder are not in it."""
+    data = {"extensions": [e if isinstance(e, str) else _describe(e) for e in settings.extensions],
+            "configs": settings.configs, "site_url": settings.site_url}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=_describe).encode()).hexdigest()
+
+
+def folder_digest(folder: str, memo: dict[str, str]) -> str:
+    """Hash of every file an edition may read from a publication folder
+    (all but Markdown sources, which are hashed as text): names relative to
+    the folder and contents.  A symlink that leaves the folder is hashed by
+    what it says (it is never read: the edition refuses it)."""
+    if folder in memo:
+        return memo[folder]
+    h = hashlib.sha256()
+    real = os.path.realpath(folder)
+    for dirpath, dirs, names in os.walk(folder):
+        dirs.sort()
+        rel_dir = os.path.relpath(dirpath, folder)
+        for fname in sorted(names):
+            if fname.endswith(".md"):
+                continue
+            path = os.path.join(dirpath, fname)
+            rel = fname if rel_dir == "." else f"{rel_dir}/{fname}"
+            if os.path.islink(path) and not _within(os.path.realpath(path), real):
+                h.update(f"{rel}\0link\0{os.readlink(path)}\0".encode())
+                continue
+            try:
+                with open(path, "rb") as fh:
+                    h.update(f"{rel}\0".encode() + hashlib.sha256(fh.read()).digest())
+            except OSError as exc:
+                h.update(f"{rel}\0unreadable {exc.errno}\0".encode())
+    memo[folder] = h.hexdigest()
+    return memo[folder]
+
+
+def edition_key(base: str, name: str, kind: str, extra: Iterable[str], parts: Iterable[str]) -> str:
+    """One edition's cache key (PDF or EPUB): the code and settings
+    (``base``), its name and kind, what the catalogue gives it (``extra``:
+    issue, title, date, URL) and the key of each of its articles in order."""
+    h = hashlib.sha256("\0".join([base, name, kind, *extra]).encode())
+    for part in parts:
+        h.update(part.encode())
     return h.hexdigest()
 
 
@@ -106,6 +205,11 @@ def parallel_rows(pub: _catalog.Publication, texts: dict[str, str], settings: Si
 
 @dataclass
 class Job:
+    """One PDF.  ``digest`` (its cache key) and ``cost`` are known from the
+    plan alone; ``html`` and ``problems`` once :meth:`materialize` has
+    rendered its Markdown (a plan made with ``lazy=True`` renders only the
+    PDFs it has to make)."""
+
     name: str
     kind: str  # ko | en | bilingual | issue
     html: str
@@ -114,10 +218,19 @@ class Job:
     problems: list[Problem] = field(default_factory=list)
     folders: list[str] = field(default_factory=list)  # what its PDF may read (publication folders)
     texts: list[tuple[str, str]] = field(default_factory=list)  # (source path, Markdown), to name lines
+    cost: int = 0  # estimated rendering cost (shards.partition): Markdown characters, and a cover
+    render: Callable[[], tuple[str, list[Problem]]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def where(self) -> str:
         return ", ".join(self.sources)
+
+    def materialize(self) -> "Job":
+        """Render the Markdown into the print HTML (and find its problems), once."""
+        if self.render is not None:
+            self.html, self.problems = self.render()
+            self.render = None
+        return self
 
     def locate_url(self, url: str) -> tuple[str, int]:
         """The source (and line) that mentions ``url``, as written or by its
@@ -225,9 +338,24 @@ def online_url(settings: SiteSettings, pub: _catalog.Publication, lang: str) -> 
     return settings.site_url.rstrip("/") + "/" + pub.url(lang) if settings.site_url else ""
 
 
+#: The estimated cost of a PDF beyond its Markdown (cover, contents, fonts),
+#: in Markdown characters (measured: ``cityvoices bench pdf --shards``).
+JOB_COST = 4_000
+PART_COST = 1_000
+
+
 def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
-         only: Callable[[str], bool] | None = None) -> tuple[list[Job], list[Problem]]:
-    """All PDFs of the site as jobs (pure but for reading images to hash them).
+         only: Callable[[str], bool] | None = None, lazy: bool = False) -> tuple[list[Job], list[Problem]]:
+    """All PDFs of the site as jobs (pure but for reading the publication
+    folders to hash them).
+
+    A job's key hashes the code and settings (:func:`code_fingerprint`,
+    :func:`settings_fingerprint`, the print CSS), its name and kind, the
+    Markdown of its articles, every file of their publication folders and
+    the catalogue's values that reach it (issue title, dates, online URLs):
+    the same inputs give the same key on any machine, in any folder.  So the
+    plan renders no Markdown: ``lazy=True`` leaves that to
+    :meth:`Job.materialize`, for the PDFs that are not in the cache.
 
     ``only(src_uri)`` limits the plan to matching publications (issues whose
     articles match)."""
@@ -241,39 +369,56 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
         return titles[(issue, lang)]
 
     css = css_text()
-    fingerprint = code_fingerprint()
+    base = hashlib.sha256(f"{code_fingerprint()}/{settings_fingerprint(settings)}/".encode()
+                          + css.encode()).hexdigest()
     memo: dict[Path, str] = {}
+    folder_memo: dict[str, str] = {}
     problems: list[Problem] = list(p for p in cat.problems if p.severity == "error")
     parts: dict[tuple[str, str], assemble.Part] = {}
     part_problems: dict[tuple[str, str], list[Problem]] = {}
-    part_hash: dict[tuple[str, str], str] = {}
+    part_key: dict[tuple[str, str], str] = {}
+
+    def issue_title(pub: _catalog.Publication, lang: str) -> str | None:
+        return issue_titles(pub.issue or "", lang)
 
     def get_part(pub: _catalog.Publication, lang: str) -> assemble.Part:
         key = (pub.key, lang)
         if key not in parts:
             ver = pub.versions[lang]
-            body, header, probs, digest = render_part(cat, pub, lang, texts[ver.src_uri], settings, memo,
-                                                      issue_title=issue_titles(pub.issue or "", lang))
+            body, header, probs, _digest = render_part(cat, pub, lang, texts[ver.src_uri], settings, memo,
+                                                       issue_title=issue_title(pub, lang))
             prepared = assemble.prepare_body(body, src_uri=ver.src_uri, docs_dir=str(settings.docs_dir),
                                              prefix="b", site_url=settings.site_url)
             parts[key] = assemble.Part(pub.key, lang, ver.src_uri, ver.meta, header, prepared)
             part_problems[key] = probs
-            part_hash[key] = digest
         return parts[key]
+
+    def static(pub: _catalog.Publication, lang: str) -> str:
+        # what one article brings to a PDF's key (no rendering needed)
+        if (pub.key, lang) not in part_key:
+            ver = pub.versions[lang]
+            fields = [ver.src_uri, lang, texts[ver.src_uri], issue_title(pub, lang) or "",
+                      online_url(settings, pub, lang),
+                      folder_digest(str(settings.docs_dir / posixpath.dirname(ver.src_uri)), folder_memo)]
+            part_key[(pub.key, lang)] = hashlib.sha256("\0".join(fields).encode()).hexdigest()
+        return part_key[(pub.key, lang)]
 
     online = lambda pub, lang: online_url(settings, pub, lang)  # noqa: E731
 
-    def make_job(name: str, kind: str, doc: assemble.Document, keys: list[tuple[str, str]]) -> Job:
-        html = assemble.document_html(doc, css)
-        h = hashlib.sha256(fingerprint.encode())
-        h.update(html.encode())
-        for k in keys:
-            h.update(part_hash[k].encode())
-        srcs = [settings.source_path(parts[k].src_uri) for k in keys]
-        probs = [p for k in keys for p in part_problems[k]]
-        folders = sorted({str((settings.docs_dir / Path(parts[k].src_uri).parent).resolve()) for k in keys})
-        texts_ = [(settings.source_path(parts[k].src_uri), texts[parts[k].src_uri]) for k in keys]
-        return Job(name, kind, html, h.hexdigest(), srcs, probs, folders, texts_)
+    def make_job(name: str, kind: str, doc_of: Callable[[], assemble.Document],
+                 keys: list[tuple[_catalog.Publication, str]], extra: list[str]) -> Job:
+        vers = [pub.versions[lang] for pub, lang in keys]
+
+        def render() -> tuple[str, list[Problem]]:
+            html = assemble.document_html(doc_of(), css)
+            return html, [p for pub, lang in keys for p in part_problems[(pub.key, lang)]]
+
+        srcs = [settings.source_path(v.src_uri) for v in vers]
+        folders = sorted({str((settings.docs_dir / Path(v.src_uri).parent).resolve()) for v in vers})
+        texts_ = [(settings.source_path(v.src_uri), texts[v.src_uri]) for v in vers]
+        cost = JOB_COST + sum(PART_COST + len(texts[v.src_uri]) for v in vers)
+        digest = edition_key(base, name, kind, extra, [static(pub, lang) for pub, lang in keys])
+        return Job(name, kind, "", digest, srcs, [], folders, texts_, cost=cost, render=render)
 
     jobs: list[Job] = []
     pubs = cat.all()
@@ -282,20 +427,26 @@ def plan(sources: list[tuple[str, str]], settings: SiteSettings, *,
             continue
         langs = [lang for lang in i18n.LANGS if lang in pub.versions]
         for lang in langs:
-            part = get_part(pub, lang)
             jobs.append(make_job(assemble.pdf_name(pub.key, lang), lang,
-                                 assemble.single_document(part, online_url=online(pub, lang)), [(pub.key, lang)]))
+                                 lambda pub=pub, lang=lang: assemble.single_document(
+                                     get_part(pub, lang), online_url=online(pub, lang)),
+                                 [(pub, lang)], [online(pub, lang)]))
         if len(langs) > 1:
-            doc = assemble.parallel_document([get_part(pub, lang) for lang in langs],
-                                             parallel_rows(pub, texts, settings),
-                                             online_url=online(pub, i18n.DEFAULT_LANG))
-            jobs.append(make_job(assemble.pdf_name(pub.key, "bilingual"), "bilingual", doc,
-                                 [(pub.key, lang) for lang in langs]))
+            jobs.append(make_job(assemble.pdf_name(pub.key, "bilingual"), "bilingual",
+                                 lambda pub=pub, langs=langs: assemble.parallel_document(
+                                     [get_part(pub, lang) for lang in langs],
+                                     parallel_rows(pub, texts, settings),
+                                     online_url=online(pub, i18n.DEFAULT_LANG)),
+                                 [(pub, lang) for lang in langs], [online(pub, i18n.DEFAULT_LANG)]))
     for ed in issue_editions(cat, settings, only=only):
-        doc = assemble.issue_document(ed.issue, ed.lang, [get_part(pub, use) for pub, use in ed.keys],
-                                      issue_title=ed.title, date_text=ed.date_text, online_url=ed.online_url)
-        jobs.append(make_job(assemble.issue_pdf_name(ed.issue, ed.lang), "issue", doc,
-                             [(pub.key, use) for pub, use in ed.keys]))
+        jobs.append(make_job(assemble.issue_pdf_name(ed.issue, ed.lang), "issue",
+                             lambda ed=ed: assemble.issue_document(
+                                 ed.issue, ed.lang, [get_part(pub, use) for pub, use in ed.keys],
+                                 issue_title=ed.title, date_text=ed.date_text, online_url=ed.online_url),
+                             ed.keys, [ed.issue, ed.lang, ed.title or "", ed.date_text, ed.online_url]))
+    if not lazy:
+        for job in jobs:
+            job.materialize()
     return jobs, problems
 
 
@@ -411,6 +562,7 @@ class Result:
     pages: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     peak_rss: int = 0  # largest high-water RSS of a rendering process
+    digests: dict[str, str] = field(default_factory=dict)  # cache key of each file written into the folder
 
     @property
     def exit_code(self) -> int:
@@ -494,26 +646,40 @@ def install(src: Path, dest: Path) -> None:
 def build_pdfs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: str | os.PathLike, *,
                cache_dir: str | os.PathLike | None = None, workers: int | None = None,
                progress: bool | None = None, only: Callable[[str], bool] | None = None,
-               fonts: Iterable[str] = REQUIRED_FONTS, log: Callable[[str], None] | None = None) -> Result:
+               fonts: Iterable[str] = REQUIRED_FONTS, log: Callable[[str], None] | None = None,
+               shard: tuple[int, int] | None = None) -> Result:
     """Plan, render what changed, install every PDF into ``out_dir``.
 
     A PDF that fails keeps its earlier good version (in ``out_dir``, or the
-    last good one from the cache); other PDFs are still made."""
+    last good one from the cache); other PDFs are still made.  ``shard``
+    ``(K, N)``: only the K-th of N parts of the jobs (:mod:`cityvoices.shards`),
+    and a shard manifest in ``out_dir`` (:func:`write_shard_manifest`)."""
     out = Path(out_dir)
     cache = Path(cache_dir) if cache_dir else settings.root / ".cache" / "pdf"
     cache.mkdir(parents=True, exist_ok=True)
     result = Result()
-    jobs, problems = plan(sources, settings, only=only)
+    jobs, problems = plan(sources, settings, only=only, lazy=True)
     result.problems.extend(problems)
     collisions = name_collisions(jobs)
     if collisions:  # before any PDF is written: one name, two publications
         result.problems.extend(collisions)
         result.failed.extend(sorted({j.name for j in jobs}))
         return result
+    planned = jobs
+    if shard is not None:
+        jobs = shard_jobs(jobs, *shard)
     lacking = missing_fonts(fonts)
     manifest = read_manifest(cache)
     todo: list[Job] = []
     for job in jobs:
+        cached = cache / f"{job.digest}.pdf"
+        if not lacking and cached.is_file():  # a cached PDF had no problem: its inputs are the same
+            install(cached, out / job.name)
+            result.cached.append(job.name)
+            result.pages[job.name] = int(manifest.get(job.name, {}).get("pages", 0))
+            result.digests[job.name] = job.digest
+            continue
+        job.materialize()
         blocking = [p for p in job.problems if p.severity == "error"]
         result.problems.extend(job.problems)
         if lacking:
@@ -526,13 +692,7 @@ def build_pdfs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: 
         if blocking:
             result.failed.append(job.name)
             continue
-        cached = cache / f"{job.digest}.pdf"
-        if cached.is_file():
-            install(cached, out / job.name)
-            result.cached.append(job.name)
-            result.pages[job.name] = int(manifest.get(job.name, {}).get("pages", 0))
-        else:
-            todo.append(job)
+        todo.append(job)
     show = progress if progress is not None else sys.stderr.isatty()
     # longest first (issues, bilingual editions), so no worker is left with a
     # long job at the end while the others idle
@@ -574,18 +734,186 @@ def build_pdfs(sources: list[tuple[str, str]], settings: SiteSettings, out_dir: 
         manifest[job.name] = {"digest": job.digest, "pages": res["pages"]}
         result.made.append(job.name)
         result.pages[job.name] = res["pages"]
+        result.digests[job.name] = job.digest
     for name in result.failed:
         dest = out / name
         good = manifest.get(name, {}).get("digest")
         if not dest.exists() and good and (cache / f"{good}.pdf").is_file():
             install(cache / f"{good}.pdf", dest)
+            result.digests[name] = good
             result.problems.append(Problem(name, 0, "pdf-kept", f"{name}: kept the PDF of an earlier run", "warning"))
     for job in jobs:
         if job.name in result.cached and job.name not in manifest:
             manifest[job.name] = {"digest": job.digest, "pages": 0}
     textio.atomic_write(manifest_path(cache), json.dumps(manifest, indent=1, sort_keys=True).encode())
     if only is None:
-        prune(cache, {j.digest for j in jobs} | {m.get("digest") for m in manifest.values()}, ".pdf")
+        prune(cache, {j.digest for j in planned} | {m.get("digest") for m in manifest.values()}, ".pdf")
+    if shard is not None:
+        write_shard_manifest(out, "pdf", shard, plan_key(planned), result,
+                             {n: {"pages": result.pages.get(n, 0)} for n in result.digests})
+    return result
+
+
+# --------------------------------------------------------------------------
+# Shards: one machine's part of the editions, and putting the parts together
+
+#: A shard's manifest, in the folder it wrote (``cityvoices pdf --shard K/N -o FOLDER``).
+SHARD_MANIFEST = ".cityvoices-shard.json"
+SHARD_FORMAT = 1
+
+
+def shard_jobs(jobs: list[Any], k: int, n: int) -> list[Any]:
+    """The jobs of part ``k`` of ``n`` (:func:`cityvoices.shards.partition`
+    over names and estimated costs), in plan order."""
+    part = shards.part_of({j.name: j.cost for j in jobs}, k, n)
+    return [j for j in jobs if j.name in part]
+
+
+def plan_key(jobs: Iterable[Any]) -> str:
+    """One hash of a whole plan (every job's name and key): shards made
+    from the same sources, code and settings carry the same one."""
+    h = hashlib.sha256()
+    for name, digest in sorted((j.name, j.digest) for j in jobs):
+        h.update(f"{name}\0{digest}\n".encode())
+    return h.hexdigest()
+
+
+def current_plan_key(sources: list[tuple[str, str]], settings: SiteSettings, *,
+                     only: Callable[[str], bool] | None = None) -> str:
+    """:func:`plan_key` of this checkout's PDFs (no Markdown is rendered)."""
+    return plan_key(plan(sources, settings, only=only, lazy=True)[0])
+
+
+def problem_fields(p: Problem) -> list[Any]:
+    return [p.path, p.line, p.code, p.message, p.severity]
+
+
+def write_shard_manifest(out: Path, edition: str, shard: tuple[int, int], plan: str, result: Result,
+                         extra: dict[str, dict[str, Any]]) -> None:
+    """What shard ``(K, N)`` wrote into ``out``: every file with its cache
+    key and the hash of its bytes (``extra``: pages, warnings), what failed,
+    and its problems; :func:`merge_shards` reads it."""
+    files = {}
+    for name, digest in sorted(result.digests.items()):
+        data = (out / name).read_bytes()
+        files[name] = {"digest": digest, "sha256": hashlib.sha256(data).hexdigest(), **extra.get(name, {})}
+    doc = {"format": SHARD_FORMAT, "edition": edition, "shard": shard[0], "shards": shard[1], "plan": plan,
+           "files": files, "failed": sorted(set(result.failed)),
+           "problems": [problem_fields(p) for p in dict.fromkeys(result.problems)]}
+    out.mkdir(parents=True, exist_ok=True)
+    textio.atomic_write(out / SHARD_MANIFEST, json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False)
+                        .encode("utf-8"))
+
+
+def _read_shard(folder: Path, edition: str, suffix: str) -> tuple[dict[str, Any] | None, str | None]:
+    """A shard folder's manifest, or why it cannot be merged."""
+    path = folder / SHARD_MANIFEST
+    if not path.is_file():
+        return None, (f"not a shard folder: it has no {SHARD_MANIFEST} (made by `cityvoices {edition} "
+                      f"--shard K/N -o FOLDER`)")
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeError, ValueError) as exc:
+        return None, f"its {SHARD_MANIFEST} cannot be read ({exc})"
+    ok = (isinstance(doc, dict) and doc.get("format") == SHARD_FORMAT and isinstance(doc.get("shard"), int)
+          and isinstance(doc.get("shards"), int) and 1 <= doc["shard"] <= doc["shards"]
+          and isinstance(doc.get("plan"), str) and isinstance(doc.get("files"), dict)
+          and isinstance(doc.get("failed"), list) and isinstance(doc.get("problems"), list))
+    if not ok:
+        return None, f"its {SHARD_MANIFEST} is not one this version of cityvoices wrote"
+    if doc.get("edition") != edition:
+        return None, f"it holds a shard of the {doc.get('edition')!r} editions, not of the {edition!r} ones"
+    for name, entry in doc["files"].items():
+        if (not isinstance(name, str) or not name.endswith(suffix) or "/" in name or "\\" in name
+                or name.startswith(".") or not isinstance(entry, dict) or not isinstance(entry.get("digest"), str)
+                or not isinstance(entry.get("sha256"), str)):
+            return None, f"its {SHARD_MANIFEST} lists {name!r}, which is not a {suffix} file it could have written"
+    return doc, None
+
+
+def merge_shards(folders: list[Path], out: Path | None, cache: Path, *, edition: str, suffix: str,
+                 expect_plan: str | None = None) -> Result:
+    """Put the outputs of shards 1..N together in the cache (so that the
+    next site build takes every file from there and renders none of them)
+    and, when ``out`` is given, in that folder.  Refused, with nothing
+    written, when a folder is not a shard, the shards come from different
+    plans or from another plan than ``expect_plan`` (this checkout's), a
+    shard is missing or given twice, two shards hold the same file, or a
+    file is missing or changed since its shard wrote it.  ``Result.made``:
+    the files merged; ``failed`` and ``problems``: the shards' own (their
+    messages once more, in one place)."""
+    code = f"{edition}-merge"
+    result = Result()
+    errors: list[Problem] = []
+    docs: list[tuple[Path, dict[str, Any]]] = []
+    for folder in folders:
+        doc, why = _read_shard(folder, edition, suffix)
+        if why:
+            errors.append(Problem(textio.display_path(folder), 0, code, why, "error"))
+        else:
+            docs.append((folder, doc))
+    if docs:
+        first_folder, first = docs[0]
+        n = first["shards"]
+        if expect_plan is not None and first["plan"] != expect_plan:
+            errors.append(Problem(textio.display_path(first_folder), 0, code,
+                                  "the shards were planned from other sources, code or settings than this "
+                                  "checkout's: make the shards and the merge from the same commit", "error"))
+        by_k: dict[int, Path] = {}
+        for folder, doc in docs:
+            where = textio.display_path(folder)
+            if doc["plan"] != first["plan"] or doc["shards"] != n:
+                errors.append(Problem(where, 0, code, f"shard {doc['shard']}/{doc['shards']} was planned from other "
+                                      f"sources, code or settings than {textio.display_path(first_folder)} (shard "
+                                      f"{first['shard']}/{n}): make every shard from the same commit", "error"))
+                continue
+            if doc["shard"] in by_k:
+                errors.append(Problem(where, 0, code, f"shard {doc['shard']}/{n} is given twice (also "
+                                      f"{textio.display_path(by_k[doc['shard']])})", "error"))
+            by_k.setdefault(doc["shard"], folder)
+        missing = [f"{k}/{n}" for k in range(1, n + 1) if k not in by_k]
+        if missing:
+            errors.append(Problem(textio.display_path(first_folder.parent), 0, code,
+                                  f"shard{'s' if len(missing) > 1 else ''} {', '.join(missing)} missing: give "
+                                  f"the folders of all {n} shards", "error"))
+        owner: dict[str, Path] = {}
+        for folder, doc in docs:
+            for name, entry in sorted(doc["files"].items()):
+                if name in owner:
+                    errors.append(Problem(textio.display_path(folder / name), 0, code,
+                                          f"{name} is also in {textio.display_path(owner[name])}: two shards "
+                                          "made the same file", "error"))
+                    continue
+                owner[name] = folder
+                path = folder / name
+                try:
+                    same = path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"]
+                except OSError:
+                    same = False
+                if not same:
+                    errors.append(Problem(textio.display_path(path), 0, code, "missing, or changed since the "
+                                          "shard wrote it (an incomplete copy?)", "error"))
+    if errors:
+        result.problems = errors
+        return result
+    manifest = read_manifest(cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    for folder, doc in sorted(docs, key=lambda d: d[1]["shard"]):
+        for name, entry in sorted(doc["files"].items()):
+            if out is not None:
+                install(folder / name, out / name)
+            if not (cache / f"{entry['digest']}{suffix}").is_file():
+                install(folder / name, cache / f"{entry['digest']}{suffix}")
+            manifest[name] = {"digest": entry["digest"],
+                              **{k: v for k, v in entry.items() if k in ("pages", "warnings")}}
+            result.made.append(name)
+            result.digests[name] = entry["digest"]
+            if "pages" in entry:
+                result.pages[name] = int(entry["pages"])
+        result.failed.extend(doc["failed"])
+        result.problems.extend(Problem(*fields) for fields in doc["problems"])
+    textio.atomic_write(manifest_path(cache), json.dumps(manifest, indent=1, sort_keys=True).encode())
+    result.problems = list(dict.fromkeys(result.problems))
     return result
 
 

@@ -27,6 +27,7 @@ and cannot miss a compound part (see BENCHMARKS.md for the measured recall).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Iterator
@@ -120,35 +121,63 @@ def tokens(text: str) -> Iterator[tuple[str, int, int]]:
         yield m.group(), m.start(), m.end()
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def _word_keys(word: str) -> tuple[tuple[str, ...], int, str | None, tuple[str, str] | None]:
+    """The index keys of one whitespace-free word of normalized text
+    (memoized: a site repeats its words, and this runs for every one):
+    ``(keys, n, head, tail)``.  ``keys`` are its tokens' keys in order (no
+    bigram crosses a gap inside a word: a gap there is never only space);
+    ``n`` of them are its first token's; ``head`` is that token's first
+    syllable when it opens the word and is Hangul with a stem (a bigram
+    across the space before it may join it to the word before); ``tail``
+    the ``(stem, token)`` of a Hangul token with a stem that closes the word
+    (likewise for the word after)."""
+    keys: list[str] = []
+    n = 0
+    head: str | None = None
+    tail: tuple[str, str] | None = None
+    for i, m in enumerate(RE_TOKEN.finditer(word)):
+        tok = m.group()
+        tail = None
+        if tok[0] > "z":  # a run of Hangul (RE_TOKEN's other kind is [a-z0-9]+)
+            stem = ko_stem(tok)
+            if len(stem) >= 2:
+                keys.extend(bigrams(tok))
+                if i == 0 and m.start() == 0:
+                    head = tok[0]
+                if m.end() == len(word):
+                    tail = (stem, tok)
+        else:
+            keys.append("~" + en_stem(tok))
+        if i == 0:
+            n = len(keys)
+    return tuple(keys), n, head, tail
+
+
 def index_terms(text: str) -> list[str]:
     """Every index key of ``text``, with repetition (for term frequency).
 
     Hangul keys are syllable bigrams (two characters); Latin keys are stems
-    prefixed with ``~`` so that they can never collide with a bigram."""
+    prefixed with ``~`` so that they can never collide with a bigram.  A
+    Hangul token indexes the bigrams of the whole token (a query's stem is a
+    prefix of the token whatever ending either side carries), and when only
+    space separates it from the Hangul token before, a bigram across the
+    space: from that token's stem and, if it differs, from the whole token
+    (compounds written apart; a noun may end like a particle: 평가 관리)."""
     out: list[str] = []
-    text = normalize(text)
-    prev_stem = prev_tok = ""
-    prev_end = -1
-    for tok, start, end in tokens(text):
-        if RE_HANGUL.match(tok):
-            stem = ko_stem(tok)
-            if len(stem) >= 2:
-                # the whole token's bigrams: a query's stem is a prefix of the
-                # token whatever ending either side carries
-                out.extend(bigrams(tok))
-                # a bigram across a space joins compounds written apart; from
-                # the stem and, if it differs, from the whole token (a noun may
-                # end like a particle: 평가 관리)
-                if prev_stem and text[prev_end:start].isspace():
-                    out.append(prev_stem[-1] + tok[0])
-                    if prev_tok[-1] != prev_stem[-1]:
-                        out.append(prev_tok[-1] + tok[0])
-                prev_stem, prev_tok, prev_end = stem, tok, end
-            else:
-                prev_stem = ""
+    prev: tuple[str, str] | None = None
+    for word in normalize(text).split():
+        keys, n, head, tail = _word_keys(word)
+        if prev is not None and head is not None:
+            out.extend(keys[:n])
+            stem, tok = prev
+            out.append(stem[-1] + head)
+            if tok[-1] != stem[-1]:
+                out.append(tok[-1] + head)
+            out.extend(keys[n:])
         else:
-            prev_stem = ""
-            out.append("~" + en_stem(tok))
+            out.extend(keys)
+        prev = tail
     return out
 
 

@@ -1,0 +1,296 @@
+"""The warm-build cache: what a page's key is made of, and the file format
+of a cached page (pure functions), plus the one store that reads and writes
+``.cache/cityvoices/`` (:class:`Store`).
+
+A page's output is cached under a key: a content hash of everything it
+depends on (:func:`page_key`).
+
+- The **site digest** (:func:`site_digest`, once per language build): the
+  configuration file and this run's switches, the theme's templates (our
+  ``overrides/`` file by file, Material by its version), the code (this
+  package and the hooks file, file by file), the library versions, the
+  language, and the map of every file of the site (source path to output
+  path: a page added or removed, a translation added, changes it).
+- The **shared digest** (:func:`shared_digest`): what pages show of other
+  publications: the front matter of every source, and whatever else an
+  integration module declares it shows across pages (``cache_shared``).
+  A title, a date or a tag changes it.
+- The page's **own inputs** (:func:`page_inputs`): a page in a publication's
+  folder (``…/index.ko.md``, its translation, its images, a stand-in, a
+  side-by-side page) depends on the files of that folder; any other page
+  (home, listings, issue, people and tag pages, the status page) depends on
+  every file of the docs folder, so that a body edit refreshes the lists.
+
+Nothing about a page is cached that the key does not cover, and a change
+that does not touch a key leaves the page's cached output in use.
+
+An entry (:func:`pack` / :func:`unpack`) holds the page's HTML and the
+per-page data other parts of the build read (front matter, title, search
+entries, anchors, the messages its rendering logged).  It carries its own
+length and checksum: a damaged or partial entry is detected and ignored (the
+page is rendered afresh), never used.  Entries are written atomically (a
+temporary file renamed into place).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import posixpath
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+#: Bumped whenever the format or the meaning of a key changes.
+FORMAT = 1
+MAGIC = b"CVCACHE1\n"
+#: Where the cache lives, relative to the folder of mkdocs.yml (ignored by git).
+CACHE_DIR = Path(".cache") / "cityvoices"
+
+
+class CorruptEntry(ValueError):
+    """A cache entry that cannot be trusted (truncated, altered, another format)."""
+
+
+# -- digests ------------------------------------------------------------------------------------
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (_dt.date, _dt.datetime, _dt.time)):
+        return f"{type(value).__name__}:{value.isoformat()}"
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    if isinstance(value, (bytes, bytearray)):
+        return hashlib.blake2b(value, digest_size=16).hexdigest()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return repr(value)
+
+
+def canonical(value: Any) -> bytes:
+    """One byte string per value: JSON with sorted keys (dates, sets, bytes
+    and paths spelled out)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=_json_default).encode("utf-8")
+
+
+def digest(*parts: Any) -> str:
+    """A content hash of ``parts`` (bytes and text as they are, anything
+    else by :func:`canonical`), each part length-prefixed."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part if isinstance(part, bytes) else part.encode("utf-8") if isinstance(part, str) \
+            else canonical(part)
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def site_digest(*, config_text: str, features: Mapping[str, bool], lang: str, theme: Mapping[str, str],
+                code: Mapping[str, str], versions: Mapping[str, str], files: Iterable[tuple],
+                extra: Mapping[str, Any] | None = None) -> str:
+    """What every page of one language build depends on: ``theme`` and
+    ``code`` map file names to their digests, ``files`` is the site's file
+    map (source path, output path, kind), ``extra`` any other setting of the
+    run (the serve URL)."""
+    return digest("site", FORMAT, config_text, dict(features), lang, dict(theme), dict(code), dict(versions),
+                  sorted(tuple(f) for f in files), dict(extra or {}))
+
+
+def shared_digest(front_matter: Mapping[str, str], declared: Mapping[str, Any] | None = None) -> str:
+    """What pages show of other publications: the front matter block of
+    every source (``{source path: front matter text}``) and what modules
+    declare (``{module: data}``)."""
+    return digest("shared", dict(front_matter), dict(declared or {}))
+
+
+def publication_folders(sources: Iterable[str]) -> frozenset[str]:
+    """The folders holding a publication (the folder of each of its sources)."""
+    return frozenset(posixpath.dirname(s) for s in sources if posixpath.dirname(s))
+
+
+def _owner(path: str, folders: frozenset[str]) -> str | None:
+    """The deepest publication folder holding ``path`` (``None``: none)."""
+    d = posixpath.dirname(path)
+    while d:
+        if d in folders:
+            return d
+        d = posixpath.dirname(d)
+    return None
+
+
+def page_inputs(tree: Mapping[str, str], folders: frozenset[str]) -> tuple[dict[str, str], str]:
+    """``tree`` maps every file of the docs folder to its content digest.
+    Returns the digest of each publication folder's files and the digest of
+    the whole tree (what a page outside any publication folder depends on)."""
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for path in sorted(tree):
+        owner = _owner(path, folders)
+        if owner is not None:
+            grouped.setdefault(owner, []).append((path, tree[path]))
+    per_folder = {folder: digest("folder", items) for folder, items in grouped.items()}
+    return per_folder, digest("tree", sorted(tree.items()))
+
+
+def inputs_of(src_uri: str, folders: frozenset[str], per_folder: Mapping[str, str], whole: str) -> str:
+    """The own-inputs digest of the page made from ``src_uri``."""
+    owner = _owner(src_uri, folders)
+    return per_folder.get(owner, whole) if owner is not None else whole
+
+
+def page_key(site: str, shared: str, inputs: str, src_uri: str, dest_uri: str) -> str:
+    """The key of one page's output."""
+    return digest("page", FORMAT, site, shared, inputs, src_uri, dest_uri)
+
+
+# -- entries -------------------------------------------------------------------------------------
+
+def encode(value: Any) -> Any:
+    """``value`` as JSON data that :func:`decode` turns back into an equal
+    value (dates, datetimes, tuples and non-text keys survive)."""
+    if isinstance(value, bool) or value is None or isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, _dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, _dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, tuple):
+        return {"$tuple": [encode(v) for v in value]}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, Mapping):
+        if all(isinstance(k, str) and not k.startswith("$") for k in value):
+            return {k: encode(v) for k, v in value.items()}
+        return {"$items": [[encode(k), encode(v)] for k, v in value.items()]}
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    if isinstance(value, dict):
+        if len(value) == 1:
+            (tag, inner), = value.items()
+            if tag == "$datetime":
+                return _dt.datetime.fromisoformat(inner)
+            if tag == "$date":
+                return _dt.date.fromisoformat(inner)
+            if tag == "$tuple":
+                return tuple(decode(v) for v in inner)
+            if tag == "$items":
+                return {decode(k): decode(v) for k, v in inner}
+        return {k: decode(v) for k, v in value.items()}
+    return value
+
+
+def cacheable(value: Any) -> bool:
+    """Can ``value`` be cached exactly (:func:`encode` knows every part)?"""
+    try:
+        encode(value)
+    except TypeError:
+        return False
+    return True
+
+
+@dataclass
+class Entry:
+    """One cached page: its key, its HTML (``None``: the page wrote no
+    file), and its per-page data (typed JSON, :func:`encode`)."""
+
+    key: str
+    html: bytes | None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _check(payload: bytes, html: bytes) -> str:
+    return hashlib.blake2b(payload + b"\0" + html, digest_size=16).hexdigest()
+
+
+def pack(entry: Entry) -> bytes:
+    """The bytes of an entry file: a magic line, a JSON header line (format,
+    key, lengths, checksum), the data, the HTML."""
+    payload = json.dumps(encode(entry.data), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    html = entry.html or b""
+    head = {"format": FORMAT, "key": entry.key, "data": len(payload),
+            "html": None if entry.html is None else len(html), "check": _check(payload, html)}
+    return MAGIC + json.dumps(head, separators=(",", ":")).encode("ascii") + b"\n" + payload + html
+
+
+def unpack(blob: bytes) -> Entry:
+    """The entry in ``blob``; :class:`CorruptEntry` if anything about it is off."""
+    if not blob.startswith(MAGIC):
+        raise CorruptEntry("not a cache entry (no header)")
+    end = blob.find(b"\n", len(MAGIC))
+    if end < 0:
+        raise CorruptEntry("truncated header")
+    try:
+        head = json.loads(blob[len(MAGIC):end])
+        if head.get("format") != FORMAT:
+            raise CorruptEntry(f"format {head.get('format')!r}, not {FORMAT}")
+        n_data, n_html = int(head["data"]), head["html"]
+        body = blob[end + 1:]
+        if len(body) != n_data + (n_html or 0):
+            raise CorruptEntry(f"{len(body)} bytes where the header says {n_data + (n_html or 0)} (truncated?)")
+        payload, html = body[:n_data], body[n_data:]
+        if _check(payload, html) != head["check"]:
+            raise CorruptEntry("checksum mismatch")
+        data = decode(json.loads(payload))
+    except CorruptEntry:
+        raise
+    except (ValueError, KeyError, TypeError, UnicodeError) as exc:
+        raise CorruptEntry(f"unreadable ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(head.get("key"), str):
+        raise CorruptEntry("unexpected content")
+    return Entry(head["key"], None if n_html is None else html, data)
+
+
+# -- the store (the one place reading and writing the cache folder) ----------------------------
+
+class Store:
+    """The cached pages of one language: one entry file per page, named by a
+    hash of its source path (a page's newer output replaces its older one)."""
+
+    def __init__(self, root: str | os.PathLike, lang: str):
+        self.root = Path(root)
+        self.dir = self.root / "pages" / lang
+        self.damaged: list[tuple[str, str]] = []  # (entry file, reason)
+
+    def path(self, src_uri: str) -> Path:
+        return self.dir / f"{digest('name', src_uri)}.page"
+
+    def load(self, src_uri: str, key: str) -> Entry | None:
+        """The cached entry of ``src_uri`` if it has ``key``; ``None`` for a
+        miss, a stale entry, or a damaged one (recorded in :attr:`damaged`)."""
+        path = self.path(src_uri)
+        try:
+            blob = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self.damaged.append((str(path), f"unreadable ({exc.strerror})"))
+            return None
+        try:
+            entry = unpack(blob)
+        except CorruptEntry as exc:
+            self.damaged.append((str(path), str(exc)))
+            return None
+        return entry if entry.key == key else None
+
+    def save(self, src_uri: str, entry: Entry) -> None:
+        """Write the entry atomically (a temporary file renamed over the old
+        one; no fsync: a file cut short by a crash fails its checksum)."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        path = self.path(src_uri)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.dir)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(pack(entry))
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise

@@ -1,0 +1,238 @@
+"""Warm builds (the page cache, issue 15): after each kind of edit, a build
+that takes what it can from the cache writes, file by file, the same bytes
+as a cold build of the same sources; and it renders again only the pages the
+edit touches.  A small archive; no timings (those are `cityvoices bench
+build --warm`)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from helpers import ROOT, cityvoices, tree_digest
+
+from cityvoices import archive, buildcache
+
+pytestmark = pytest.mark.build
+
+N = 6
+#: A Korean-only publication of the base project (its English file removed).
+KO_ONLY_STEM = "pub-00003"
+#: A publication with two figures or more.
+IMAGE_STEM = "pub-00002"
+
+
+def _pub(root: Path, stem: str) -> Path:
+    return next((root / "docs").glob(f"*/*/{stem}"))
+
+
+def build(root: Path, dest: str, *extra: str, strict: bool = True) -> tuple[dict, str]:
+    """``cityvoices build`` of ``root`` into ``root/dest``; the stats
+    (cache report per language) and stderr."""
+    stats = root / f"{dest}.stats.json"
+    args = ["build", "-q", "--no-pdf", "--no-offline", "-f", str(root / "mkdocs.yml"), "-d", str(root / dest),
+            "--stats", str(stats), *extra]
+    if strict:
+        args.append("--strict")
+    proc = cityvoices(*args, cwd=root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return json.loads(stats.read_text(encoding="utf-8")), proc.stderr
+
+
+def rendered(stats: dict) -> dict[str, set[str]]:
+    return {lang: set(p["cache"]["rendered"]) for lang, p in stats["processes"].items()}
+
+
+def assert_same_site(a: Path, b: Path) -> None:
+    ta, tb = tree_digest(a), tree_digest(b)
+    ta.pop(".cityvoices-output", None)
+    tb.pop(".cityvoices-output", None)
+    assert sorted(ta) == sorted(tb), f"files differ: {sorted(set(ta) ^ set(tb))[:10]}"
+    differ = [p for p in ta if ta[p] != tb[p]]
+    assert not differ, f"{len(differ)} file(s) differ between the warm and the cold build: {differ[:10]}"
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small archive with its own theme folder (to edit) and a Korean-only
+    publication, built once: its cache is warm."""
+    root = tmp_path_factory.mktemp("warm-base")
+    archive.write_archive(root, N)
+    shutil.copytree(ROOT / "overrides", root / "overrides")
+    cfg = root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(f"custom_dir: {ROOT / 'overrides'}",
+                                                           "custom_dir: overrides"), encoding="utf-8")
+    (_pub(root, KO_ONLY_STEM) / "index.en.md").unlink()
+    stats, _ = build(root, "site")
+    assert all(p["cache"]["from_cache"] == 0 for p in stats["processes"].values())
+    return root
+
+
+@pytest.fixture
+def project(base: Path, tmp_path: Path) -> Path:
+    """A copy of the base project with its warm cache (no built site)."""
+    root = tmp_path / "project"
+    shutil.copytree(base, root, ignore=shutil.ignore_patterns("site", "*.stats.json"), symlinks=True)
+    return root
+
+
+def warm_and_cold(root: Path) -> dict:
+    """Build warm (with the cache) and cold (``--no-cache``); the same bytes."""
+    stats, _ = build(root, "warm")
+    build(root, "cold", "--no-cache")
+    assert_same_site(root / "warm", root / "cold")
+    return stats
+
+
+def _edit(path: Path, old: str | re.Pattern, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    changed = old.sub(new, text, count=1) if isinstance(old, re.Pattern) else text.replace(old, new, 1)
+    assert changed != text, f"the edit did not apply to {path}"
+    path.write_text(changed, encoding="utf-8")
+
+
+def body_edit(root: Path) -> None:
+    _edit(_pub(root, "pub-00001") / "index.ko.md", re.compile(r"^(?!#|---|\w+:|  -)(\S+) ", re.M),
+          "고친낱말 ")
+
+
+def title_edit(root: Path) -> None:
+    _edit(_pub(root, "pub-00002") / "index.en.md", re.compile(r'^title: .*$', re.M), 'title: "A new title"')
+
+
+def date_edit(root: Path) -> None:
+    # the oldest article becomes the newest: the listings reorder
+    _edit(_pub(root, "pub-00000") / "index.ko.md", re.compile(r"^date: .*$", re.M), "date: 2030-01-05")
+    _edit(_pub(root, "pub-00000") / "index.en.md", re.compile(r"^date: .*$", re.M), "date: 2030-01-05")
+
+
+def tag_edit(root: Path) -> None:
+    _edit(_pub(root, "pub-00004") / "index.ko.md", re.compile(r"^tags: \[", re.M), "tags: [새꼬리표, ")
+
+
+def translation_removed(root: Path) -> None:
+    (_pub(root, "pub-00001") / "index.en.md").unlink()
+
+
+def translation_added(root: Path) -> None:
+    ko = (_pub(root, KO_ONLY_STEM) / "index.ko.md").read_text(encoding="utf-8")
+    en = re.sub(r'^title: .*$', 'title: "Now in English"', ko, count=1, flags=re.M)
+    (_pub(root, KO_ONLY_STEM) / "index.en.md").write_text(en, encoding="utf-8")
+
+
+def template_edit(root: Path) -> None:
+    _edit(root / "overrides" / "main.html", "{% block config %}\n  {{ super() }}",
+          "{% block config %}\n  {{ super() }}<meta name=\"cv-warm-test\" content=\"1\">")
+
+
+def config_edit(root: Path) -> None:
+    _edit(root / "mkdocs.yml", re.compile(r"^copyright: .*$", re.M), "copyright: Warm-test copyright")
+    _edit(root / "mkdocs.yml", re.compile(r"^site_description: .*$", re.M), "site_description: Warm test")
+
+
+def test_search_off_builds_cold(project: Path) -> None:
+    # Material's own index (search off) differs after a dirty build: such a
+    # site is built without the cache, and the same as a cold build
+    _edit(project / "mkdocs.yml", re.compile(r"^    search: true", re.M), "    search: false")
+    stats = warm_and_cold(project)
+    assert all(p["cache"] is None for p in stats["processes"].values())
+
+
+def image_edit(root: Path) -> None:
+    # not the first figure: that one is the publication's thumbnail on other pages' cards
+    svg = sorted(_pub(root, IMAGE_STEM).glob("images/*.svg"))[-1]
+    svg.write_text(svg.read_text(encoding="utf-8").replace("</svg>", "<!-- edited --></svg>"), encoding="utf-8")
+
+
+def css_edit(root: Path) -> None:
+    css = root / "docs" / "assets" / "css" / "cityvoices.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.cv-warm-test { color: red; }\n", encoding="utf-8")
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "body": body_edit, "title": title_edit, "date": date_edit, "tag": tag_edit,
+    "translation-removed": translation_removed, "translation-added": translation_added,
+    "template": template_edit, "config": config_edit, "image": image_edit, "css": css_edit,
+}
+
+
+def test_no_change_takes_every_page_from_the_cache(project: Path, base: Path) -> None:
+    stats = warm_and_cold(project)
+    for lang, proc in stats["processes"].items():
+        assert proc["cache"]["rendered"] == [], lang
+        assert proc["cache"]["from_cache"] == proc["cache"]["pages"] > 0
+    assert_same_site(project / "warm", base / "site")
+
+
+@pytest.mark.parametrize("kind", sorted(EDITS))
+def test_warm_build_after_an_edit_is_byte_identical_to_a_cold_one(project: Path, kind: str) -> None:
+    EDITS[kind](project)
+    stats = warm_and_cold(project)
+    again = rendered(stats)
+    pages = {lang: p["cache"]["pages"] for lang, p in stats["processes"].items()}
+    if kind in ("body", "image"):
+        stem = "pub-00001" if kind == "body" else IMAGE_STEM
+        folder = _pub(project, stem).relative_to(project / "docs").as_posix() + "/"
+        for lang, uris in again.items():
+            # the publication's pages and the pages that list publications; no other publication
+            uris = {u.removeprefix("en/") for u in uris}  # pages plugins make under the language folder
+            assert any(u.startswith(folder) for u in uris), (lang, uris)
+            others = [u for u in uris if "/pub-" in u and not u.startswith(folder)]
+            assert not others, (lang, others)
+            assert len(uris) < pages[lang]
+    if kind == "css":  # no page shows the stylesheet's text: only the pages that list everything
+        for lang, uris in again.items():
+            assert not [u for u in uris if "/pub-" in u], (lang, uris)
+    if kind in ("template", "config", "title", "date", "tag"):
+        for lang, uris in again.items():
+            assert len(uris) == pages[lang], (kind, lang)
+    if kind == "template":
+        assert 'name="cv-warm-test"' in (project / "warm" / "index.html").read_text(encoding="utf-8")
+
+
+def test_thumbnail_edit_refreshes_other_pages_cards(project: Path) -> None:
+    svg = sorted(_pub(project, "pub-00001").glob("images/*.svg"))[0]
+    svg.write_text(svg.read_text(encoding="utf-8").replace("</svg>", "<!-- edited --></svg>"), encoding="utf-8")
+    warm_and_cold(project)
+
+
+def test_second_warm_build_after_an_edit_renders_nothing(project: Path) -> None:
+    body_edit(project)
+    build(project, "warm")
+    stats, _ = build(project, "again")
+    assert all(not uris for uris in rendered(stats).values())
+    assert_same_site(project / "warm", project / "again")
+
+
+def test_damaged_cache_entries_are_ignored_with_a_message(project: Path) -> None:
+    entries = sorted((project / buildcache.CACHE_DIR / "pages").rglob("*.page"))
+    assert len(entries) > 4
+    data = entries[0].read_bytes()
+    entries[0].write_bytes(data[: len(data) // 2])  # cut short
+    data = bytearray(entries[1].read_bytes())
+    data[-10] ^= 0x55  # one byte altered
+    entries[1].write_bytes(bytes(data))
+    entries[2].write_bytes(b"")  # empty
+    stats, err = build(project, "warm")
+    assert err.count("[cache-damaged]") == 3, err
+    assert "checksum mismatch" in err and "truncated" in err
+    build(project, "cold", "--no-cache")
+    assert_same_site(project / "warm", project / "cold")
+    assert sum(len(u) for u in rendered(stats).values()) >= 3
+
+
+def test_a_cached_page_logs_its_warnings_again(project: Path) -> None:
+    # a broken link warns; under --strict a warm build fails as a cold one does
+    _edit(_pub(project, "pub-00002") / "index.ko.md", re.compile(r"^# (.*)$", re.M),
+          r"# \1\n\n[broken](no-such-page.md)")
+    build(project, "lenient", strict=False)  # renders the page, caches its warning
+    args = ["build", "--strict", "--no-pdf", "--no-offline", "-f", str(project / "mkdocs.yml")]
+    warm = cityvoices(*args, "-d", str(project / "warm"), cwd=project)
+    cold = cityvoices(*args, "--no-cache", "-d", str(project / "cold"), cwd=project)
+    assert warm.returncode == cold.returncode == 2, warm.stderr
+    assert "no-such-page.md" in warm.stderr and "no-such-page.md" in cold.stderr
