@@ -533,6 +533,8 @@ def _classify(message: str) -> tuple[str, str]:
         return "error", "pdf-resource"
     if "ignored" in low or "unsupported" in low or "unknown property" in low or "invalid" in low:
         return "warning", "pdf-css"
+    if low.startswith("footnote ") and " sits on page " in low:
+        return "warning", "pdf-footnote-page"
     return "warning", "pdf-weasyprint"
 
 
