@@ -157,3 +157,11 @@ def test_offline_search_index_and_page_links():
                                 "en/guide/index.html", lambda p: p in {"en"})
     assert "<script" not in html  # the worker shim is loaded by every page (overrides/main.html)
     assert 'href="../index.html"' in html
+
+
+def test_break_before_rows_marks_only_the_named_blocks():
+    html = '<tr data-rows="1-1"></tr><figure data-rows="2-3"></figure><tr data-rows="12-12"></tr>'
+    out = assemble.break_before_rows(html, ["2-3", "12-12"])
+    assert out == ('<tr data-rows="1-1"></tr><figure data-rows="2-3" data-break="page"></figure>'
+                   '<tr data-rows="12-12" data-break="page"></tr>')
+    assert assemble.break_before_rows(html, []) == html

@@ -168,6 +168,14 @@ def column_lines(pdf: Path) -> list[dict[str, list[str]]]:
     return out
 
 
+def column_text(pdf: Path) -> list[dict[str, str]]:
+    """Per page, the squashed text of the left (Korean) and right (English)
+    column in pdftotext's reading order, so that a raised footnote call stays
+    where it is in its line."""
+    return [{lang: squash("".join(w[4] for w in words if (w[0] < width / 2) == (lang == "ko")))
+             for lang in ("ko", "en")} for width, _h, words in pages_words(pdf)]
+
+
 def starts_on(page: list[str], text: str) -> bool:
     """Does a line of ``page`` start ``text`` (a row's cell)?"""
     head = text[:24]
@@ -257,3 +265,37 @@ def test_bookmarks_follow_the_sections(built):
         "2013년 시티넷 서울 총회와 서울의 기회 / The 2013 CITYNET Seoul Congress and Future Opportunities for Seoul",
         "시티넷의 미래 프로젝트와 계획 / CITYNET's Future Projects and Plans",
     ], titles
+
+
+# --------------------------------------------------------------------------
+# Notes WeasyPrint moves off the page of their call
+
+MINI_CSS = """@page { size: 90mm 70mm; margin: 5mm; }
+html { font: 10pt/12pt serif; } p { margin: 0; orphans: 2; widows: 2; }
+table { width: 100%; border-collapse: collapse; table-layout: fixed; } td { vertical-align: top; padding: 0; }
+.n { float: footnote; } .n::footnote-call { content: "*"; }
+[data-break="page"] { break-before: page; }"""
+
+
+def mini_rows(lead: int) -> str:
+    """``lead`` words of text, then two rows: a short one with a note, and a long one."""
+    rows = ('<tr data-rows="1-1"><td><p>가나 가나</p></td><td><p>word word<span class="n" data-n="1">note</span>'
+            f'</p></td></tr><tr data-rows="2-2"><td><p>{"line " * 50}</p></td><td><p>{"text " * 50}</p></td></tr>')
+    return f'<html><head><style>{MINI_CSS}</style></head><body><p>{"x " * lead}</p><table>{rows}</table></body></html>'
+
+
+@pytest.mark.parametrize("lead,block", [(208, "2-2"), (256, "1-1")])
+def test_a_note_pushed_off_its_page_brings_a_new_page_before_the_block(lead, block):
+    """WeasyPrint 70 moves a note to the next page when the next row's second
+    line (orphans) needs the room (lead 208), or when the note does not fit
+    under its call (256); the runner renders again with that block (the row
+    after the call's, or the call's own) on a new page."""
+    import weasyprint
+
+    html = mini_rows(lead)
+    first = weasyprint.HTML(string=html).render()
+    assert runner.stray_notes(first) == [("1", 1, 2, block)]
+    fixed = weasyprint.HTML(string=assemble.break_before_rows(html, [block])).render()
+    assert runner.stray_notes(fixed) == []
+    _data, pages, messages, _refused = runner.render_pdf(html)
+    assert pages == 2 and not [m for m in messages if "footnote" in m[1]], messages

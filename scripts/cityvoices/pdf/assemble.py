@@ -522,6 +522,20 @@ def _parallel(doc: Document) -> str:
     return "".join(body)
 
 
+ROWS_ATTR_RE = re.compile(r'data-rows="([^"]*)"')
+
+
+def break_before_rows(html: str, rows: Iterable[str]) -> str:
+    """The document with a page break forced before each block (parallel
+    row or figure) whose ``data-rows`` is in ``rows``.
+
+    The runner's second pass (:func:`cityvoices.pdf.runner.render_pdf`): a
+    block is started on a new page when laying it out at the foot of the
+    previous one moved a note off the page of its call."""
+    wanted = set(rows)
+    return ROWS_ATTR_RE.sub(lambda m: m.group(0) + (' data-break="page"' if m.group(1) in wanted else ""), html)
+
+
 def parallel_document(parts: list[Part], rows: list[PrintRow], *, online_url: str = "") -> Document:
     """The Korean–English edition as parallel text (see :func:`_parallel`)."""
     doc = bilingual_document(parts, online_url=online_url)

@@ -502,13 +502,77 @@ def render_pdf(html: str, allowed: Iterable[str] = ()) -> tuple[bytes, int, list
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     fetcher = _fetcher_class()([str(PACKAGE_DIR), *allowed])
+    pushed: list[str] = []
     try:
-        doc = weasyprint.HTML(string=html, base_url=str(PACKAGE_DIR) + "/", url_fetcher=fetcher).render()
+        for _pass in range(NOTE_PASSES + 1):
+            doc = weasyprint.HTML(string=assemble.break_before_rows(html, pushed) if pushed else html,
+                                  base_url=str(PACKAGE_DIR) + "/", url_fetcher=fetcher).render()
+            strays = stray_notes(doc)
+            more = [block for _n, _call, _body, block in strays if block and block not in pushed]
+            if not more or _pass == NOTE_PASSES:
+                break
+            pushed += dict.fromkeys(more)
         data = doc.write_pdf()
     finally:
         logger.removeHandler(handler)
     messages = [(r.levelname.lower(), r.getMessage()) for r in handler.records]
+    messages += [("warning", f"footnote {n} is called on page {call} but sits on page {body}")
+                 for n, call, body, _block in strays]
     return data, len(doc.pages), messages, list(dict.fromkeys(fetcher.refused))
+
+
+#: Renderings a PDF may take to bring every note onto the page of its call.
+NOTE_PASSES = 3
+
+
+def stray_notes(document: Any) -> list[tuple[str, int, int, str | None]]:
+    """Notes of a rendered WeasyPrint document whose body is not on the page
+    of their call: ``(number, call page, body page, block)``, where ``block``
+    is the ``data-rows`` of the block (a parallel row or figure) to start on
+    a new page so that it cannot push the note off: the last block that
+    starts on the call's page, with the heading rows kept with it (None when
+    that block is at the top of the page).
+
+    Why: WeasyPrint 70 moves a note to the next page, keeping its call, when
+    the note does not fit under its line (``footnote-policy: auto``), and
+    also when a later paragraph's second line (``orphans: 2``) needs the room:
+    it then reports the page's last note, wherever its call is.  In the
+    parallel edition that is the English note of an earlier row.  Without
+    that block the page ends where orphans control would end it anyway."""
+    from weasyprint.formatting_structure import boxes
+
+    calls: dict[int, tuple[str, int]] = {}
+    bodies: dict[int, int] = {}
+    starts: dict[int, list[tuple[str, bool, bool]]] = {}  # page -> blocks starting there
+    seen: set[str] = set()
+    for n, page in enumerate(document.pages, 1):
+        top = page._page_box.content_box_y() + 1
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if getattr(box, "footnote", None) is not None:
+                calls.setdefault(id(box.footnote.element), (box.element.get("data-n") or "?", n))
+            elif isinstance(box, boxes.FootnoteAreaBox):
+                for note in box.children:
+                    bodies.setdefault(id(note.element), n)
+            elif element is not None and isinstance(box, (boxes.TableRowBox, boxes.BlockBox)) \
+                    and element.get("data-rows") and box.element_tag in ("tr", "figure"):
+                key = element.get("data-rows")
+                if key not in seen:
+                    seen.add(key)
+                    starts.setdefault(n, []).append((key, "cv-prow-heading" in (element.get("class") or ""),
+                                                     box.position_y > top))
+    out = []
+    for element, (number, call) in calls.items():
+        body = bodies.get(element)
+        if body is None or body == call:
+            continue
+        page = starts.get(call, [])
+        i = len(page) - 1
+        while i > 0 and page[i - 1][1]:  # a heading goes with what follows it
+            i -= 1
+        # (a block at the top of the page cannot be moved to a new one)
+        out.append((number, call, body, page[i][0] if page and page[i][2] else None))
+    return out
 
 
 def _work(job: dict[str, Any]) -> dict[str, Any]:
@@ -621,6 +685,8 @@ def _classify(message: str) -> tuple[str, str]:
         return "error", "pdf-resource"
     if "ignored" in low or "unsupported" in low or "unknown property" in low or "invalid" in low:
         return "warning", "pdf-css"
+    if low.startswith("footnote ") and " sits on page " in low:
+        return "warning", "pdf-footnote-page"
     return "warning", "pdf-weasyprint"
 
 
