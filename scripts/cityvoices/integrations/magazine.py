@@ -250,6 +250,9 @@ def _alternates_for(page: Any, config: Any, index: magazine.Index, lang: str) ->
         if twin is not None and n == 1:
             out[other] = url(twin, other)
         return out
+    key = page.meta.get("cv_side_by_side")  # a side-by-side page (integrations.sidebyside): one in each language
+    if key:
+        return {lg: urls.side_by_side_url(str(key), lg) for lg in i18n.LANGS}
     pub = _publication(page, config)
     if pub is None:
         return {lang: page.url}
