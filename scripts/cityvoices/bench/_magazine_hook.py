@@ -24,11 +24,19 @@ import json
 import os
 import time
 
-from mkdocs.plugins import event_priority
-
 from cityvoices import magazine
 from cityvoices.integrations import common
 from cityvoices.integrations import magazine as site_magazine
+
+def event_priority(priority: int):
+    """As ``mkdocs.plugins.event_priority`` (the attribute MkDocs sorts a
+    hook's handlers by), without importing the generator outside the
+    engine layer."""
+    def mark(fn):
+        fn.mkdocs_priority = priority
+        return fn
+    return mark
+
 
 WITHOUT = os.environ.get("CV_MAGAZINE_BENCH") == "without"
 NAME_KINDS = ("person", "tag", "persons", "tags")
