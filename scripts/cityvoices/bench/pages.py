@@ -108,9 +108,9 @@ def weigh(browser, url: str, viewport: dict) -> dict:
             missing.append(resp.url)
 
     pending: set = set()
-    ctx.on("request", pending.add)
-    ctx.on("requestfinished", pending.discard)
-    ctx.on("requestfailed", pending.discard)
+    ctx.on("request", lambda req: pending.add(req))
+    ctx.on("requestfinished", lambda req: pending.discard(req))
+    ctx.on("requestfailed", lambda req: pending.discard(req))
     ctx.on("response", on_response)
     try:
         page = ctx.new_page()
