@@ -191,3 +191,22 @@ def test_search_text_leaves_out_bylines_pdf_links_and_footnote_numbers(site_dir)
     # the names of the byline are still found: indexed with the page
     assert "brenna" in json.dumps([f.read_text(encoding="utf-8") for f in
                                    (site_dir / "assets/javascripts/cv-search/en").glob("l-br.js")])
+
+
+def test_our_stylesheets_and_scripts_are_shipped_minified_and_parallel_css_only_where_used(site_dir):
+    # page weight (issue 12): the site's copies of our CSS and JavaScript
+    # carry no comments; the sources keep them
+    repo = Path(__file__).resolve().parents[1]
+    for shipped, source in (("assets/css/chrome.css", "docs/assets/css/chrome.css"),
+                            ("assets/javascripts/cv-chrome.js", "overrides/assets/javascripts/cv-chrome.js"),
+                            ("assets/javascripts/cv-offline.js", "overrides/assets/javascripts/cv-offline.js")):
+        src = (repo / source).read_text(encoding="utf-8")
+        out = (site_dir / shipped).read_text(encoding="utf-8")
+        assert "/*" in src and "/*" not in out and len(out) < 0.8 * len(src), shipped
+    article, side = soup(site_dir, SEED_ARTICLE + "/"), soup(site_dir, SEED_ARTICLE + "/side-by-side/")
+    sheets = [link["href"] for link in article.select('link[rel="stylesheet"]')]
+    assert any(h.endswith("assets/css/chrome.css") for h in sheets)
+    assert not any(h.endswith("parallel.css") for h in sheets)
+    assert any(link["href"].endswith("assets/css/parallel.css") for link in side.select('link[rel="stylesheet"]'))
+    # the search worker is not named by a script tag: Material starts it (through our stand-in)
+    assert not article.select('script[src*="cv-offline.js"]') and not article.select('script[src*="worker."]')

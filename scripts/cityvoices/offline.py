@@ -18,10 +18,11 @@ is done here:
 * the Atom feeds (``feeds/*.xml``, :mod:`cityvoices.feeds`) lose their
   ``xml:base`` (the online address) and their links point at ``index.html``
   (:func:`rewrite_feed`), so a feed reader given the file finds the pages;
-* the search worker: Chromium refuses ``new Worker(file:…)``; every page
-  loads our one shim, ``overrides/assets/javascripts/cv-offline.js``, which
-  runs the worker in a same-origin iframe from ``file://`` (and does nothing
-  over http).
+* the search worker: Chromium refuses ``new Worker(file:…)``; when the
+  reader opens the search on a ``file://`` page, the worker's stand-in
+  (``overrides/main.html``) loads our one shim,
+  ``overrides/assets/javascripts/cv-offline.js``, which runs the worker in a
+  same-origin iframe.
 
 Only regular files inside the site go into the copy: a symlink, or a path
 that resolves outside the site, is refused (:class:`CityVoicesError`).

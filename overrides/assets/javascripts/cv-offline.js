@@ -5,8 +5,10 @@
  * plugin does with the iframe-worker shim it loads from unpkg.com (which our
  * pages may not load): scripts come in through <script> elements
  * (importScripts returns a Promise), messages go both ways as events.
- * Loaded by every page (overrides/main.html) before Material's bundle; over
- * http(s) it does nothing. */
+ * Loaded from file:// only, when the reader opens the search, by the stand-in
+ * for the search worker that overrides/main.html puts before Material's
+ * bundle (it then makes `new IFrameWorker(url)`); over http(s) it does
+ * nothing. */
 (function () {
   "use strict"
   if (location.protocol !== "file:" || window.IFrameWorker) return
@@ -43,5 +45,5 @@
     this.postMessage = function (data) { ready ? send(data) : queue.push(data) }
     this.terminate = function () { frame.remove() }
   }
-  window.IFrameWorker = window.Worker = IFrameWorker
+  window.IFrameWorker = IFrameWorker
 })()

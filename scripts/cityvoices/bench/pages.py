@@ -13,8 +13,9 @@ The project's own site is built twice in one run, like ``bench search``'s
 
 Each page is opened in a fresh browser context (empty cache) served over
 local HTTP (no compression: the bytes are the files' own), and every
-response is counted until the network is idle and half a second more
-(images the browser loads lazily are counted only when it fetches them).
+response is counted until the network is idle, nothing is in flight and
+nothing new came for half a second (images the browser loads lazily are
+counted only when it fetches them).
 The article page is the one with a target: at most :data:`TARGET_ARTICLE`
 bytes in either language, at 1280×800.
 """
@@ -95,6 +96,7 @@ def weigh(browser, url: str, viewport: dict) -> dict:
     """Bytes and requests of one first visit to ``url`` (fresh context)."""
     ctx = browser.new_context(viewport=viewport)
     seen: list[tuple[str, str, int]] = []
+    missing: list[str] = []
 
     def on_response(resp) -> None:
         try:
@@ -102,16 +104,30 @@ def weigh(browser, url: str, viewport: dict) -> dict:
         except Exception:  # a redirect or an aborted request has no body
             n = 0
         seen.append((resp.url, resp.request.resource_type, n))
+        if resp.status == 404:
+            missing.append(resp.url)
 
+    pending: set = set()
+    ctx.on("request", lambda req: pending.add(req))
+    ctx.on("requestfinished", lambda req: pending.discard(req))
+    ctx.on("requestfailed", lambda req: pending.discard(req))
     ctx.on("response", on_response)
     try:
         page = ctx.new_page()
         resp = page.goto(url, wait_until="networkidle")
         status = resp.status if resp else 0
-        page.wait_for_timeout(500)
+        # networkidle can come before a script's late requests (a busy
+        # machine): go on until nothing is in flight and nothing new came
+        # for half a second (at most 10 s)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            count = len(seen)
+            page.wait_for_timeout(500)
+            if not pending and len(seen) == count:
+                break
     finally:
         ctx.close()
-    out = {"status": status, "bytes": sum(n for _, _, n in seen), "requests": len(seen),
+    out = {"status": status, "bytes": sum(n for _, _, n in seen), "requests": len(seen), "missing": missing,
            "outside": sorted({u for u, _, _ in seen if not u.startswith(url.split("/", 3)[0] + "//" +
                                                                         url.split("/", 3)[2])})}
     for label, types in KINDS:
@@ -180,6 +196,11 @@ def run(args: argparse.Namespace) -> int:
         sites["ours"] = work / "site-ours"
         build(root, True, sites["ours"])
         rows = measure(sites, {"width": args.width, "height": args.height})
+        ours_site = sites["ours"]
+        worker = {lang: (ours_site / f"assets/javascripts/cv-search/worker.{lang}.js").stat().st_size
+                  for lang in ("ko", "en") if (ours_site / f"assets/javascripts/cv-search/worker.{lang}.js").exists()}
+        not_found = {lang: (ours_site / path).stat().st_size for lang, path in (("ko", "404.html"), ("en", "en/404.html"))
+                     if (ours_site / path).exists()}
     finally:
         shutil.rmtree(work, ignore_errors=True)
     notes, ok = [], True
@@ -206,8 +227,18 @@ def run(args: argparse.Namespace) -> int:
             vs += f", {args.baseline} {before['bytes'] / 1000:.0f} KB ({(ours['bytes'] - before['bytes']) / 1000:+.1f} KB)"
         notes.append(f"- Article page ({lang}) on first load: {ours['bytes'] / 1000:.0f} KB in {ours['requests']} "
                      f"requests{vs} (target ≤ {TARGET_ARTICLE / 1000:.0f} KB: {'met' if met else 'NOT met'}).")
+    art = [r for r in rows if r["setup"] == "ours" and r["page"] == "article"]
+    if worker:
+        notes.append("- The search worker is fetched when the reader opens the search, not on first load: "
+                     + ", ".join(f"{lang} {n / 1000:.1f} KB" for lang, n in worker.items()) + ".")
+    for r in art:
+        if r["missing"]:
+            notes.append(f"- Article ({r['lang']}): {len(r['missing'])} requests answered 404 (Material looks for a "
+                         "sitemap.xml beside each `<link rel=alternate>`: hreflang and feeds), counted at this "
+                         "local server's short error body; a host that answers with the site's own 404 page "
+                         f"({not_found.get(r['lang'], 0) / 1000:.1f} KB) would send that much for each.")
     notes.append(f"- Every response body counted (local HTTP, no compression), fresh context per page, "
-                 f"viewport {args.width}×{args.height}, until the network is idle + 0.5 s; lazily loaded "
+                 f"viewport {args.width}×{args.height}, until the network is idle and quiet for 0.5 s; lazily loaded "
                  "images count only when Chromium fetches them. Stock: Material + static-i18n with the "
                  "project's Markdown extensions, no hooks/overrides/extra CSS, same docs/.")
     command = "cityvoices bench pages" + (f" --baseline {args.baseline}" if args.baseline else "")
