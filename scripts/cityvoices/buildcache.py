@@ -34,6 +34,7 @@ temporary file renamed into place).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import hashlib
 import json
@@ -147,9 +148,15 @@ def page_key(site: str, shared: str, inputs: str, src_uri: str, dest_uri: str) -
 
 # -- entries -------------------------------------------------------------------------------------
 
-def encode(value: Any) -> Any:
+def _dc_name(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def encode(value: Any, types: Mapping[str, type] | None = None) -> Any:
     """``value`` as JSON data that :func:`decode` turns back into an equal
-    value (dates, datetimes, tuples and non-text keys survive)."""
+    value (dates, datetimes, tuples and non-text keys survive; so do the
+    dataclasses named in ``types``, ``{module.Class: class}``, by their
+    fields)."""
     if isinstance(value, bool) or value is None or isinstance(value, (str, int, float)):
         return value
     if isinstance(value, _dt.datetime):
@@ -157,17 +164,24 @@ def encode(value: Any) -> Any:
     if isinstance(value, _dt.date):
         return {"$date": value.isoformat()}
     if isinstance(value, tuple):
-        return {"$tuple": [encode(v) for v in value]}
+        return {"$tuple": [encode(v, types) for v in value]}
     if isinstance(value, list):
-        return [encode(v) for v in value]
+        return [encode(v, types) for v in value]
     if isinstance(value, Mapping):
         if all(isinstance(k, str) and not k.startswith("$") for k in value):
-            return {k: encode(v) for k, v in value.items()}
-        return {"$items": [[encode(k), encode(v)] for k, v in value.items()]}
+            return {k: encode(v, types) for k, v in value.items()}
+        return {"$items": [[encode(k, types), encode(v, types)] for k, v in value.items()]}
+    if types and dataclasses.is_dataclass(value) and types.get(_dc_name(type(value))) is type(value):
+        return {"$dc": [_dc_name(type(value)), {f.name: encode(getattr(value, f.name), types)
+                                                for f in dataclasses.fields(value) if f.init}]}
     raise TypeError(f"cannot cache a {type(value).__name__}")
 
 
-def decode(value: Any) -> Any:
+def decode(value: Any, types: Mapping[str, type] | None = None) -> Any:
+    """The value :func:`encode` was given (a dataclass only of ``types``:
+    nothing else is ever constructed)."""
+    if types is not None:
+        return _decode_typed(value, types)
     if isinstance(value, list):
         return [decode(v) for v in value]
     if isinstance(value, dict):
@@ -182,6 +196,27 @@ def decode(value: Any) -> Any:
             if tag == "$items":
                 return {decode(k): decode(v) for k, v in inner}
         return {k: decode(v) for k, v in value.items()}
+    return value
+
+
+def _decode_typed(value: Any, types: Mapping[str, type]) -> Any:
+    if isinstance(value, list):
+        return [_decode_typed(v, types) for v in value]
+    if isinstance(value, dict):
+        if len(value) == 1:
+            (tag, inner), = value.items()
+            if tag == "$dc":
+                cls = types.get(inner[0])
+                if cls is None:
+                    raise TypeError(f"not a cached type: {inner[0]!r}")
+                return cls(**{k: _decode_typed(v, types) for k, v in inner[1].items()})
+            if tag == "$tuple":
+                return tuple(_decode_typed(v, types) for v in inner)
+            if tag == "$items":
+                return {_decode_typed(k, types): _decode_typed(v, types) for k, v in inner}
+            if tag in ("$datetime", "$date"):
+                return decode(value)
+        return {k: _decode_typed(v, types) for k, v in value.items()}
     return value
 
 
@@ -294,3 +329,75 @@ class Store:
             except FileNotFoundError:
                 pass
             raise
+
+
+class Memo:
+    """Results of pure functions kept between builds, by a key the caller
+    makes of everything the result depends on (a content hash of the
+    inputs): one JSON file per ``name``, valid for one ``version`` (the
+    code's digest: other code, an empty memo).  Values are :func:`encode`d
+    (``types``: the dataclasses they may hold).  :meth:`save` writes the
+    entries asked for or added in this run (the others are dropped), and
+    only if something changed.  A damaged file is an empty memo."""
+
+    def __init__(self, root: str | os.PathLike, name: str, version: str, types: Iterable[type] = (),
+                 plain: bool = False):
+        self.plain = plain
+        self.path = Path(root) / "memo" / f"{name}.json"
+        self.version = version
+        self.types = {_dc_name(t): t for t in types}
+        self._old: dict[str, Any] | None = None
+        self._new: dict[str, Any] = {}
+        self._added = False
+        self.hits = self.misses = 0
+
+    def _load(self) -> dict[str, Any]:
+        if self._old is None:
+            self._old = {}
+            try:
+                data = json.loads(self.path.read_bytes())
+            except (OSError, ValueError):
+                data = None
+            if isinstance(data, dict) and data.get("format") == FORMAT and data.get("version") == self.version \
+                    and isinstance(data.get("entries"), dict):
+                self._old = data["entries"]
+        return self._old
+
+    def get(self, key: str) -> Any:
+        """The value kept under ``key`` (a fresh copy), or ``None``."""
+        raw = self._new.get(key)
+        if raw is None:
+            raw = self._load().get(key)
+        if raw is None:
+            self.misses += 1
+            return None
+        if self.plain:
+            self._new[key] = raw
+            self.hits += 1
+            return raw
+        try:
+            value = decode(raw, self.types)
+        except (TypeError, ValueError, KeyError, IndexError):
+            self.misses += 1
+            return None
+        self._new[key] = raw
+        self.hits += 1
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        """Keep ``value`` (a value :func:`encode` cannot spell is not kept)."""
+        try:
+            self._new[key] = value if self.plain else encode(value, self.types)
+        except TypeError:
+            return
+        self._added = True
+
+    def save(self) -> None:
+        if not self._added and self._new.keys() == self._load().keys():
+            return
+        from cityvoices import textio
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        body = {"format": FORMAT, "version": self.version, "entries": self._new}
+        textio.atomic_write(self.path, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        self._old, self._added = dict(self._new), False

@@ -39,7 +39,7 @@ import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from cityvoices import frontmatter, i18n, pubtypes, syntax, urls
 from cityvoices.catalog import Catalog, Publication, contents_key, issue_title
@@ -181,9 +181,12 @@ class Index:
     """The magazine's view of a catalogue (built once per build and reused
     by every page; nothing here changes it)."""
 
-    def __init__(self, catalog: Catalog, texts: Mapping[str, str]):
+    def __init__(self, catalog: Catalog, texts: Mapping[str, str],
+                 read_time: Callable[[str], int] | None = None):
         self.catalog = catalog
         self.texts = texts
+        #: :func:`reading_minutes` (the build's remembers those of unchanged texts)
+        self.read_time = read_time or reading_minutes
         self._minutes: dict[str, int] = {}
         self._images: dict[tuple[str, str], str | None] = {}
         self._related: dict[str, _Related] = {}
@@ -290,7 +293,7 @@ class Index:
         src = pub.version(lang).src_uri
         if src not in self._minutes:
             text = self.texts.get(src)
-            self._minutes[src] = reading_minutes(text) if text is not None else 0
+            self._minutes[src] = self.read_time(text) if text is not None else 0
         return self._minutes[src] or None
 
     def image(self, pub: Publication, lang: str) -> str | None:

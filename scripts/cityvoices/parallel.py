@@ -43,10 +43,11 @@ table are :mod:`cityvoices.notices`.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from cityvoices import blocks, catalog, frontmatter, i18n, mdscan, sourcehash, syntax
 from cityvoices.problems import Problem
@@ -848,14 +849,34 @@ def _translation_state(rep: PairReport, original: str, versions: dict[str, tuple
             f"(source_hash {rep.recorded_hash}, source now {rep.expected_hash})").format()
 
 
-def check_sources(files: Iterable[tuple[str, str]], *, align: bool = True) -> dict[str, PairReport]:
+def check_sources(files: Iterable[tuple[str, str]], *, align: bool = True,
+                  pair: Callable[..., PairReport] | None = None) -> dict[str, PairReport]:
     """Check every publication among ``(path, text)`` files, keyed by
-    :func:`cityvoices.catalog.publication_key` (the catalogue's keys)."""
+    :func:`cityvoices.catalog.publication_key` (the catalogue's keys).
+    ``pair``: what checks one publication (default :func:`check_pair`; the
+    build's remembers the reports of unchanged pairs)."""
     texts = dict(files)
+    check = pair or check_pair
     out = {}
     for key, langs in catalog.pair_files(texts).items():
-        out[key] = check_pair(key, {lang: (p, texts[p]) for lang, p in langs.items()}, align=align)
+        out[key] = check(key, {lang: (p, texts[p]) for lang, p in langs.items()}, align=align)
     return out
+
+
+#: What a :class:`PairReport` is made of (to keep one in a build memo).
+REPORT_TYPES = (PairReport, Structure, Item, Block, Divergence, Problem)
+
+
+def without_texts(rep: PairReport) -> PairReport:
+    """``rep`` with its structures' texts left out (the caller has them: :func:`with_texts`)."""
+    return dataclasses.replace(rep, structures={lang: dataclasses.replace(st, text="")
+                                                for lang, st in rep.structures.items()})
+
+
+def with_texts(rep: PairReport, versions: dict[str, tuple[str, str]]) -> PairReport:
+    for lang, st in rep.structures.items():
+        st.text = versions[lang][1]
+    return rep
 
 
 def format_report(rep: PairReport) -> str:

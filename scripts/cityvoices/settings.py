@@ -129,6 +129,8 @@ class SiteSettings:
     languages: list[tuple[str, bool]] = field(default_factory=list)  # (locale, is_default)
     features: dict[str, bool] = field(default_factory=dict)
     watch: list[Path] = field(default_factory=list)  # what a preview server watches
+    theme_dir: Path | None = None  # the theme's custom_dir (overrides/)
+    hooks: list[Path] = field(default_factory=list)  # the hooks files of the configuration
 
     @property
     def root(self) -> Path:

@@ -221,7 +221,8 @@ def run_ours(root: Path, site: Path, strict: bool = False, setup: Setup | None =
     wrapper = data.get("self_max_rss_bytes", 0)
     return {"seconds": seconds, "cpu": _cpu(usage), "rss": data["max_rss_bytes_sum"] + wrapper,
             "processes": processes, "parent_cpu": _cpu(usage) - children if children else None,
-            "merge": (data.get("merge_cpu_seconds"), data.get("merge_seconds"))}
+            "merge": (data.get("merge_cpu_seconds"), data.get("merge_seconds")),
+            "up_to_date": bool(data.get("up_to_date"))}
 
 
 def site_metrics(site: Path) -> dict:
@@ -531,7 +532,8 @@ def warm_table(results: list[dict]) -> str:
             continue
         cold = runs[0]
         for m in runs:
-            lines.append(f"| {row['n']} | {m['scenario']} | {m['rendered']} of {m['keyed']} | {m['seconds']:.1f} | "
+            done = "none: up to date (no MkDocs run)" if m.get("up_to_date") else f"{m['rendered']} of {m['keyed']}"
+            lines.append(f"| {row['n']} | {m['scenario']} | {done} | {m['seconds']:.1f} | "
                          f"{m['cpu']:.1f} | {m['seconds'] / cold['seconds']:.3f} | {m['cpu'] / cold['cpu']:.3f} | "
                          f"{_mb(m['rss'])} |")
     return "\n".join(lines)
@@ -778,7 +780,8 @@ def run(args: argparse.Namespace) -> int:
                  f"other work (load average 1/5/15 min: {' → '.join(loads)}); command: "
                  f"`cityvoices bench build --sizes {args.sizes}"
                  + (f" --rounds {args.rounds}" if args.rounds != 1 else "")
-                 + "".join(f" --against {s.label}" for s in setups[2:]) + "`.")
+                 + "".join(f" --against {s.label}" for s in setups[2:])
+                 + (" --warm" if args.warm else "") + "`.")
     if args.warm:
         notes.append("- Warm builds (`--warm`): after the cold build that fills `.cache/cityvoices/`, each "
                      "scenario is one `cityvoices build` over the previous one's sources, the edits cumulative: "

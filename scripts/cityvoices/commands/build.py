@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from cityvoices import buildpar, settings as _settings, textio
+from cityvoices import buildpar, settings as _settings, textio, uptodate
 from cityvoices.problems import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, CityVoicesError, Problem
 
 SCRIPTS = str(Path(__file__).resolve().parents[2])
@@ -147,6 +147,8 @@ def place_into(new: Path, dest: Path) -> None:
     old = None
     if dest.exists():
         for entry in dest.iterdir():
+            if entry.name == uptodate.STAMP:  # the old build's: it describes the old tree
+                continue
             if entry.name.startswith(".") and not os.path.lexists(new / entry.name):
                 os.replace(entry, new / entry.name)
         old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
@@ -246,6 +248,11 @@ def build_site(config_file: str, site_dir: str | None, *, strict: bool = False, 
 
     t0 = time.perf_counter()
     overrides = overrides or {}
+    req = uptodate.request(config_file, site_dir, strict=strict, overrides=overrides)
+    if overrides.get("cache", True):
+        done, _why = uptodate.check(req)
+        if done is not None:
+            return _up_to_date(done, t0, quiet, stats_out)
     settings = engine.load_site(config_file, site_dir=site_dir, strict=strict, features=overrides)
     config_path = settings.config_file
     shown_config = textio.display_path(config_path)
@@ -255,6 +262,8 @@ def build_site(config_file: str, site_dir: str | None, *, strict: bool = False, 
     textio.check_output_dir(dest, protect=(settings.docs_dir, config_path))
     dest.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_builds(dest)
+    # what this build reads, as it is before it starts (the stamp written after it, uptodate)
+    snap = uptodate.before_build(req, uptodate.roots_of(settings), dest) if settings.features.get("cache") else None
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.build-{os.getpid()}-", dir=dest.parent))
     stats: dict = {"processes": {}, "mode": "serial" if serial else "parallel"}
     handlers = {sig: signal.signal(sig, _raise_interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
@@ -314,10 +323,28 @@ def build_site(config_file: str, site_dir: str | None, *, strict: bool = False, 
                       f"but PDFs or EPUBs could not be made (listed above); {len(dropped)} link(s) to missing files "
                       "were left out of the pages", "error").format(), file=sys.stderr)
         return EXIT_ERROR
+    if snap is not None:
+        uptodate.record(snap, dest)
     if not quiet:
         per = ", ".join(f"{k} {v['seconds']:.1f} s" for k, v in stats["processes"].items())
         print(f"INFO    -  Documentation built in {stats['seconds']:.2f} seconds"
               f"{f' ({per})' if per else ''} into {textio.display_path(dest)}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def _up_to_date(dest: Path, t0: float, quiet: bool, stats_out: dict | None) -> int:
+    """Nothing the build reads changed since it wrote ``dest``, nor did ``dest``."""
+    import resource
+
+    seconds = round(time.perf_counter() - t0, 3)
+    if stats_out is not None:
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        stats_out.update({"processes": {}, "mode": "up-to-date", "up_to_date": True, "seconds": seconds,
+                          "self_cpu_seconds": round(time.process_time(), 3), "self_max_rss_bytes": rss,
+                          "max_rss_bytes_sum": 0})
+    if not quiet:
+        print(f"INFO    -  site up to date: nothing changed since the last build into {textio.display_path(dest)} "
+              f"(checked in {seconds:.2f} seconds; nothing written)", file=sys.stderr)
     return EXIT_CLEAN
 
 

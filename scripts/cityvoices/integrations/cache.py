@@ -141,6 +141,21 @@ class CachePlugin(BasePlugin):
         self.files: Any = None
         self.logs: _PageLogs | None = None
         self.report: dict[str, Any] = {}
+        self.memos: dict[str, buildcache.Memo] = {}
+        self._code: str | None = None
+
+    # -- per-item results of our hooks (the translation check ...) ---------------------------
+
+    def code_digest(self) -> str:
+        """This package's code and the library versions: what a memo is valid for."""
+        if self._code is None:
+            self._code = buildcache.digest("code", _tree_digests(_PACKAGE), _versions())
+        return self._code
+
+    def memo(self, name: str, types: tuple[type, ...] = (), plain: bool = False) -> buildcache.Memo:
+        if name not in self.memos:
+            self.memos[name] = buildcache.Memo(self.root, name, self.code_digest(), types, plain)
+        return self.memos[name]
 
     # -- the logs of each page --------------------------------------------------------------
 
@@ -239,6 +254,7 @@ class CachePlugin(BasePlugin):
 
     @event_priority(1000)
     def on_env(self, env: Any, config: Any, files: Any, **_: Any) -> Any:
+        jinja_cache(config, env)
         for uri, entry in self.hits.items():
             page = files.get_file_from_path(uri).page
             data = entry.data
@@ -307,6 +323,8 @@ class CachePlugin(BasePlugin):
             entry = self.hits.get(file.src_uri)
             for name, level, message in (entry.data.get("logs") or [] if entry else []):
                 logging.getLogger(name).log(level, "%s", message, extra={"_cv_replayed": True})
+        for kept in self.memos.values():
+            kept.save()
         damaged = self.store.damaged if self.store else []
         for path, reason in damaged[:5]:
             print(Problem(path, 0, "cache-damaged", f"damaged cache entry ignored ({reason}); its pages were "
@@ -319,6 +337,32 @@ class CachePlugin(BasePlugin):
                        "damaged": len(damaged)}
         log.info("CityVoices cache: %s: %d of %d pages rendered, %d from the cache", current_lang(config),
                  len(rendered), len(self.keys), len(self.hits))
+
+
+def memo(config: Any, name: str, types: tuple[type, ...] = (), plain: bool = False) -> buildcache.Memo | None:
+    """The memo ``name`` of this build (:class:`cityvoices.buildcache.Memo`),
+    or ``None`` when it builds without the cache (a cold build computes everything)."""
+    cache = config.plugins.get("cityvoices-cache")
+    return cache.memo(name, types, plain) if isinstance(cache, CachePlugin) else None
+
+
+def jinja_cache(config: Any, env: Any) -> None:
+    """Compiled templates kept between builds (Jinja's bytecode cache: each
+    template under a hash of its source), in a folder named by the Jinja
+    version and this environment's options."""
+    import jinja2
+
+    cache = config.plugins.get("cityvoices-cache")
+    if not isinstance(cache, CachePlugin) or env.bytecode_cache is not None:
+        return
+    options = [jinja2.__version__, sys.version, sorted(map(str, env.extensions)), env.block_start_string,
+               env.block_end_string, env.variable_start_string, env.variable_end_string, env.comment_start_string,
+               env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
+               env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline, repr(env.autoescape),
+               env.optimized, repr(env.finalize)]
+    folder = cache.root / "jinja" / buildcache.digest("jinja", options)[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def plugin(config: Any, serve_url: str | None = None) -> CachePlugin:

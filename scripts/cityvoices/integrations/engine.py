@@ -146,7 +146,16 @@ def settings_from_config(config: Any) -> _settings.SiteSettings:
         languages=_languages(config),
         features=dict(config.extra.get("cityvoices") or features_of(config)),
         watch=watch,
+        theme_dir=Path(config.theme.custom_dir).resolve() if config.theme.custom_dir else None,
+        hooks=[_hook_path(config, h) for h in config.hooks or ()],
     )
+
+
+def _hook_path(config: Any, hook: Any) -> Path:
+    """The file of one ``hooks:`` entry (MkDocs keeps the loaded module)."""
+    path = getattr(hook, "__file__", None) or getattr(sys.modules.get(str(hook)), "__file__", None) or str(hook)
+    base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+    return (base / path).resolve()
 
 
 def load_site(config_file: str | os.PathLike, *, site_dir: str | os.PathLike | None = None,

@@ -37,9 +37,30 @@ H1_RE = re.compile(r"\s*(<h1\b[^>]*>.*?</h1>)", re.S)
 def _index(config: Any) -> magazine.Index:
     cat = get_catalog(config)
     if _state["for"] is not cat:
-        _state["index"] = magazine.Index(cat, dict(read_sources(config.docs_dir)))
+        _state["index"] = magazine.Index(cat, dict(read_sources(config.docs_dir)), _remembered_minutes(config))
         _state["for"] = cat
     return _state["index"]
+
+
+def _remembered_minutes(config: Any):
+    """:func:`cityvoices.magazine.reading_minutes`, kept in the warm-build
+    cache under a hash of the text (``None`` without the cache)."""
+    from cityvoices import buildcache
+    from cityvoices.integrations import cache as _cache
+
+    memo = _cache.memo(config, f"minutes-{current_lang(config)}", plain=True)
+    if memo is None:
+        return None
+
+    def minutes(text: str) -> int:
+        key = buildcache.digest("minutes", text)
+        found = memo.get(key)
+        if not isinstance(found, int):
+            found = magazine.reading_minutes(text)
+            memo.put(key, found)
+        return found
+
+    return minutes
 
 
 def _fail(config: Any, problems: list[Problem], what: str) -> None:

@@ -46,8 +46,30 @@ def _reports(config: Any) -> dict[str, parallel.PairReport]:
     if sig != _state["sig"]:
         # the paragraph alignment is cityvoices check's hint to translators;
         # the side-by-side pages align the texts as the site renders them
-        _state.update(sig=sig, reports=parallel.check_sources(sources, align=False))
+        _state.update(sig=sig, reports=parallel.check_sources(sources, align=False, pair=_remembered(config)))
     return _state["reports"]
+
+
+def _remembered(config: Any):
+    """:func:`cityvoices.parallel.check_pair`, its reports kept in the
+    warm-build cache under both sources' paths and texts (``None`` without the cache)."""
+    from cityvoices import buildcache
+    from cityvoices.integrations import cache as _cache
+
+    memo = _cache.memo(config, f"pairs-{current_lang(config)}", parallel.REPORT_TYPES)
+    if memo is None:
+        return None
+
+    def check(key: str, versions: dict[str, tuple[str, str]], *, align: bool) -> parallel.PairReport:
+        k = buildcache.digest("pair", key, align, sorted(versions.items()))
+        rep = memo.get(k)
+        if rep is not None:
+            return parallel.with_texts(rep, versions)
+        rep = parallel.check_pair(key, versions, align=align)
+        memo.put(k, parallel.without_texts(rep))
+        return rep
+
+    return check
 
 
 def _report_for(page: Any, config: Any) -> parallel.PairReport | None:

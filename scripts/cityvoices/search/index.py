@@ -25,7 +25,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 from cityvoices.search import analyze
 
@@ -115,8 +115,19 @@ def _page_of(location: str) -> str:
     return location.split("#", 1)[0]
 
 
-def build_index(sections: list[Section], lang: str) -> dict[str, str]:
-    """``{file name: script text}`` for one language's index."""
+def section_weights(s: Section) -> dict[str, int]:
+    """The weight of each index term of one section (its title's count more)."""
+    weights = Counter(analyze.index_terms(s.text + " " + " ".join(s.tags)))
+    for key, n in Counter(analyze.index_terms(s.title)).items():
+        weights[key] += TITLE_WEIGHT * n
+    return dict(weights)
+
+
+def build_index(sections: list[Section], lang: str,
+                weigh: Callable[[Section], dict[str, int]] = section_weights) -> dict[str, str]:
+    """``{file name: script text}`` for one language's index (``weigh``: the
+    terms of one section, :func:`section_weights`; the build's remembers
+    those of unchanged sections)."""
     # Pages first, each followed by its sections, so one page's documents
     # sit in one chunk whatever order the entries came in.
     order: dict[str, list[Section]] = defaultdict(list)
@@ -139,10 +150,7 @@ def build_index(sections: list[Section], lang: str) -> dict[str, str]:
     encoded: dict[str, list[int]] = {}
     last: dict[str, int] = {}
     for doc_id, s in enumerate(docs):
-        weights = Counter(analyze.index_terms(s.text + " " + " ".join(s.tags)))
-        for key, n in Counter(analyze.index_terms(s.title)).items():
-            weights[key] += TITLE_WEIGHT * n
-        for key, w in weights.items():
+        for key, w in weigh(s).items():
             flat = encoded.get(key)
             if flat is None:
                 encoded[key] = [doc_id, w]

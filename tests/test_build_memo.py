@@ -1,0 +1,79 @@
+"""The build memo (cityvoices.buildcache.Memo): per-item results of our
+hooks kept between warm builds (the translation check's report of each
+pair).  A kept value comes back equal to a fresh one; another code version,
+a damaged file or an unknown type is a miss, never a wrong value."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT
+
+from cityvoices import buildcache, parallel
+from cityvoices.problems import Problem
+
+PAIRS = sorted(p.parent for p in (ROOT / "tests" / "fixtures" / "check").glob("*/index.ko.md")
+               if (p.parent / "index.en.md").is_file())
+
+
+def _versions(folder: Path) -> dict[str, tuple[str, str]]:
+    return {lang: (f"{folder.name}/index.{lang}.md", (folder / f"index.{lang}.md").read_text(encoding="utf-8"))
+            for lang in ("ko", "en")}
+
+
+def test_fixtures_hold_pairs_with_findings() -> None:
+    reports = [parallel.check_pair(f.name, _versions(f), align=False) for f in PAIRS]
+    assert len(reports) >= 5 and any(r.divergences for r in reports) and any(r.problems for r in reports)
+
+
+@pytest.mark.parametrize("folder", PAIRS, ids=lambda p: p.name)
+def test_a_kept_pair_report_comes_back_equal(tmp_path: Path, folder: Path) -> None:
+    versions = _versions(folder)
+    fresh = parallel.check_pair(folder.name, versions, align=False)
+    memo = buildcache.Memo(tmp_path, "pairs", "v1", parallel.REPORT_TYPES)
+    memo.put("k", parallel.without_texts(fresh))
+    memo.save()
+    again = buildcache.Memo(tmp_path, "pairs", "v1", parallel.REPORT_TYPES).get("k")
+    assert again is not None
+    again = parallel.with_texts(again, versions)
+    assert asdict(again) == asdict(fresh)  # structures (texts, blocks, items) included
+    assert again == fresh and again.headings == fresh.headings
+    assert [type(d) for d in again.divergences] == [type(d) for d in fresh.divergences]
+
+
+def test_another_version_or_a_damaged_file_is_a_miss(tmp_path: Path) -> None:
+    memo = buildcache.Memo(tmp_path, "m", "v1")
+    memo.put("a", {"when": dt.date(2013, 10, 2), "pair": (1, "x")})
+    memo.save()
+    assert buildcache.Memo(tmp_path, "m", "v1").get("a") == {"when": dt.date(2013, 10, 2), "pair": (1, "x")}
+    assert buildcache.Memo(tmp_path, "m", "v2").get("a") is None
+    memo.path.write_bytes(memo.path.read_bytes()[:-5])
+    assert buildcache.Memo(tmp_path, "m", "v1").get("a") is None
+
+
+def test_only_declared_dataclasses_are_kept_or_made(tmp_path: Path) -> None:
+    memo = buildcache.Memo(tmp_path, "m", "v1")  # no types
+    memo.put("p", Problem("a.md", 1, "x", "msg"))
+    assert memo.get("p") is None
+    typed = buildcache.Memo(tmp_path, "t", "v1", (Problem,))
+    typed.put("p", Problem("a.md", 1, "x", "msg"))
+    typed.save()
+    assert buildcache.Memo(tmp_path, "t", "v1", (Problem,)).get("p") == Problem("a.md", 1, "x", "msg")
+    assert buildcache.Memo(tmp_path, "t", "v1", ()).get("p") is None  # an undeclared type: a miss
+
+
+def test_save_keeps_what_this_run_used(tmp_path: Path) -> None:
+    memo = buildcache.Memo(tmp_path, "m", "v1")
+    memo.put("old", 1)
+    memo.put("kept", 2)
+    memo.save()
+    run = buildcache.Memo(tmp_path, "m", "v1")
+    assert run.get("kept") == 2
+    run.put("new", 3)
+    run.save()
+    last = buildcache.Memo(tmp_path, "m", "v1")
+    assert (last.get("old"), last.get("kept"), last.get("new")) == (None, 2, 3)
