@@ -96,6 +96,15 @@ def test_an_edit_in_the_same_tick_as_the_scan_is_seen(tmp_path: Path) -> None:
     assert uptodate.check(req) == (None, "an input changed")
 
 
+def test_a_named_pipe_in_the_docs_is_never_opened(tmp_path: Path) -> None:
+    # reading a FIFO blocks until a writer comes: the scan records its kind
+    # and times only (the build itself reports it, test_bad_input build-fifo)
+    req, roots, site = _project(tmp_path)
+    os.mkfifo(tmp_path / "docs" / "a" / "pipe.md")
+    scan = uptodate.scan_inputs(roots)
+    assert [v[3] for k, v in scan.items() if k.endswith("a/pipe.md")] == [f"special:{0o010000}"]
+
+
 @pytest.mark.parametrize("change", ["added", "removed", "code"])
 def test_added_and_removed_files_are_changes(recorded, change: str) -> None:
     req, root, _site = recorded

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 import time
 from dataclasses import dataclass
@@ -156,8 +157,11 @@ def scan_inputs(roots: Iterable[Root], previous: Mapping[str, list] | None = Non
             except OSError:
                 out[key] = [-1, -1, -1, "missing"]
                 continue
-            old = previous.get(key)
             sig = [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+            if not stat.S_ISREG(st.st_mode):  # a named pipe or device is never opened (it would block)
+                out[key] = sig + [f"special:{stat.S_IFMT(st.st_mode)}"]
+                continue
+            old = previous.get(key)
             if (old and len(old) == 4 and old[:3] == sig
                     and max(st.st_mtime_ns, st.st_ctime_ns) < previous_scan_ns - RACY_NS):
                 out[key] = sig + [old[3]]

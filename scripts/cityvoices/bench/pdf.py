@@ -150,7 +150,9 @@ def simulate_shards(sources, settings, tmpdir: Path, counts: list[int], workers:
         merged = runner.merge_shards([tmpdir / f"shard-{n}-{k}" for k in range(1, n + 1)], tmpdir / f"merged-{n}",
                                      tmpdir / f"merged-cache-{n}", edition="pdf", suffix=".pdf",
                                      expect_plan=runner.plan_key(jobs))
-        assert not merged.problems and len(merged.made) == len(costs), merged.problems[:3]
+        # warnings (a note WeasyPrint set off its call's page) do not stop a merge
+        errors = [p for p in merged.problems if p.severity == "error"]
+        assert not errors and len(merged.made) == len(costs), errors[:3]
         out.append({"n": n, "rows": rows, "merge": time.perf_counter() - t0,
                     "balance_cpu": shards.balance([r["cpu"] for r in rows]),
                     "balance_wall": shards.balance([r["wall"] for r in rows]),
