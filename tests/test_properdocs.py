@@ -13,6 +13,7 @@ import subprocess
 
 import pytest
 
+from cityvoices import uptodate
 from helpers import ROOT, build_site, mkdocs_env
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
@@ -44,6 +45,8 @@ def test_site_builds_on_properdocs_as_on_mkdocs(properdocs_python, site_dir, tmp
     assert b'content="mkdocs-ProperDocs 1.6.7, ' in (site / "index.html").read_bytes()
     differ = []
     for rel in sorted(ours):
+        if rel == uptodate.STAMP:
+            continue  # the up-to-date stamp records the build's environment (another venv here)
         a, b = ours[rel].read_bytes(), stock[rel].read_bytes()
         if rel.endswith(".html"):
             a, b = GENERATOR.sub(b"", a), GENERATOR.sub(b"", b)
