@@ -34,7 +34,6 @@ SEED_DIR = ROOT / "docs" / SEED_ARTICLE
 NAMES = {"ko": urls.epub_name(SEED_ARTICLE, "ko"), "en": urls.epub_name(SEED_ARTICLE, "en"),
          "issue-ko": urls.issue_epub_name("2014-1", "ko"), "issue-en": urls.issue_epub_name("2014-1", "en")}
 NS = {"x": package.XHTML, "opf": package.OPF, "dc": package.DC, "epub": package.OPS}
-EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")
 
 
 def seed_only(src: str) -> bool:
@@ -78,10 +77,12 @@ def squash(text: str) -> str:
 
 
 def epubcheck(path: Path) -> str:
-    if EPUBCHECK_JAR.is_file() and shutil.which("java"):
-        cmd = ["java", "-jar", str(EPUBCHECK_JAR)]
-    else:
-        cmd = ["epubcheck"]  # Debian's package: `apt-get install epubcheck` (scripts/setup.sh test)
+    # Debian's package (`apt-get install epubcheck`, scripts/setup.sh test) puts
+    # `epubcheck` on PATH as a link to its jar: run that jar with java
+    found = shutil.which("epubcheck")
+    assert found, "epubcheck is not installed: run `bash scripts/setup.sh test`"
+    real = Path(found).resolve()
+    cmd = ["java", "-jar", str(real)] if real.suffix == ".jar" else [found]
     proc = subprocess.run(cmd + [str(path)], capture_output=True, text=True, timeout=300)
     return proc.stdout + proc.stderr
 

@@ -80,8 +80,8 @@ def tree_hash(root: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("argv", [
-    ["new", "article", "x", "--issue", "../../../../tmp/cv-escape"],
-    ["new", "article", "x", "--issue", "/tmp/cv-escape"],
+    ["new", "article", "x", "--issue", "../../../cv-escape"],  # from docs/cityvoices/: tmp_path/cv-escape
+    ["new", "article", "x", "--issue", "{tmp}/cv-escape"],
     ["new", "report", "x", "--event", "../cv-escape"],
     ["new", "report", "../cv-escape", "--event", "e"],
     ["new", "article", "x", "--issue", "2014-1", "--date", "2014-13-01"],
@@ -90,22 +90,24 @@ def test_new_refuses_unsafe_components_and_writes_nothing(tmp_path, capsys, argv
     docs = tmp_path / "repo" / "docs"
     docs.mkdir(parents=True)
     before = tree_hash(tmp_path)
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
     code = main([*argv, "--title-ko", "가", "--title-en", "A", "--author", "X", "--docs", str(docs)])
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith("cityvoices new: error: ") and err.rstrip().endswith("]")
     assert tree_hash(tmp_path) == before and not any(docs.iterdir())
-    assert not Path("/tmp/cv-escape").exists()
+    assert not (tmp_path / "cv-escape").exists()
 
 
 def test_import_refuses_unsafe_components_and_writes_nothing(tmp_path, capsys):
     dump = tmp_path / "dump.txt"
     dump.write_text("시티넷 소식\n\nCITYNET news\n", encoding="utf-8")
     docs = tmp_path / "docs"
-    code = main(["import", str(dump), "article", "x", "--issue", "../../../../tmp/cv-escape", "--docs", str(docs)])
+    # from docs/cityvoices/, ../../cv-escape is tmp_path/cv-escape
+    code = main(["import", str(dump), "article", "x", "--issue", "../../cv-escape", "--docs", str(docs)])
     assert code == 2
-    assert "cityvoices import: error: --issue '../../../../tmp/cv-escape' must be one folder name" in capsys.readouterr().err
-    assert not docs.exists() and not Path("/tmp/cv-escape").exists()
+    assert "cityvoices import: error: --issue '../../cv-escape' must be one folder name" in capsys.readouterr().err
+    assert not docs.exists() and not (tmp_path / "cv-escape").exists()
 
 
 def test_hangul_folder_names_are_percent_encoded_in_every_link_once():
