@@ -40,10 +40,11 @@ import hashlib
 import json
 import os
 import posixpath
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
+
+from cityvoices import textio
 
 #: Bumped whenever the format or the meaning of a key changes.
 FORMAT = 1
@@ -318,17 +319,7 @@ class Store:
         one; no fsync: a file cut short by a crash fails its checksum)."""
         self.dir.mkdir(parents=True, exist_ok=True)
         path = self.path(src_uri)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.dir)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(pack(entry))
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
+        textio.replace_file(path, pack(entry), fsync=False)
 
 
 class Memo:
@@ -395,8 +386,6 @@ class Memo:
     def save(self) -> None:
         if not self._added and self._new.keys() == self._load().keys():
             return
-        from cityvoices import textio
-
         self.path.parent.mkdir(parents=True, exist_ok=True)
         body = {"format": FORMAT, "version": self.version, "entries": self._new}
         textio.atomic_write(self.path, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))

@@ -123,13 +123,24 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
     if not _writable(path.parent.stat()):
         raise CityVoicesError(display_path(path), 0, "its folder is read-only; the file was not written",
                               "read-only")
+    replace_file(path, data, mode=st.st_mode & 0o7777 if st is not None else 0o644)
+
+
+def replace_file(path: Path, data: bytes, *, mode: int | None = None, fsync: bool = True) -> None:
+    """The atomic step under :func:`atomic_write`: ``data`` into a temporary
+    file beside ``path`` (``mode``, ``fsync``), renamed over it; the
+    temporary file is removed on any failure.  No checks: for files this
+    project owns (the build cache, where a file cut short by a crash fails
+    its checksum, so ``fsync=False``)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, st.st_mode & 0o7777 if st is not None else 0o644)
+            if fsync:
+                fh.flush()
+                os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:
