@@ -15,11 +15,15 @@ depends on (:func:`page_key`).
   publications: the front matter of every source, and whatever else an
   integration module declares it shows across pages (``cache_shared``).
   A title, a date or a tag changes it.
-- The page's **own inputs** (:func:`page_inputs`): a page in a publication's
-  folder (``…/index.ko.md``, its translation, its images, a stand-in, a
-  side-by-side page) depends on the files of that folder; any other page
-  (home, listings, issue, people and tag pages, the status page) depends on
-  every file of the docs folder, so that a body edit refreshes the lists.
+- The page's **own inputs** (:func:`page_inputs`, :func:`inputs_of`): a page
+  in a publication's folder (``…/index.ko.md``, its translation, its images,
+  a stand-in, a side-by-side page) depends on the files of that folder; any
+  other page (home, listings, issue, people and tag pages, the guide) on the
+  files outside every publication folder: what it shows of a publication is
+  its front matter and the ``cache_shared`` data (reading time, thumbnail),
+  so a body edit renders only the edited publication's pages.  A page that
+  a module says reads every publication's text (``cache_reads_all``: the
+  translation status) depends on every file.
 
 Nothing about a page is cached that the key does not cover, and a change
 that does not touch a key leaves the page's cached output in use.
@@ -123,23 +127,47 @@ def _owner(path: str, folders: frozenset[str]) -> str | None:
     return None
 
 
-def page_inputs(tree: Mapping[str, str], folders: frozenset[str]) -> tuple[dict[str, str], str]:
-    """``tree`` maps every file of the docs folder to its content digest.
-    Returns the digest of each publication folder's files and the digest of
-    the whole tree (what a page outside any publication folder depends on)."""
+@dataclass(frozen=True)
+class Inputs:
+    """What a page's own inputs can be (:func:`page_inputs`): the digest of
+    each publication folder's files, of the files outside every publication
+    folder (``rest``), and of every file (``whole``)."""
+
+    per_folder: Mapping[str, str]
+    rest: str
+    whole: str
+
+
+def in_publication(path: str, folders: frozenset[str]) -> bool:
+    """Is ``path`` inside a publication's folder?"""
+    return _owner(path, folders) is not None
+
+
+def page_inputs(tree: Mapping[str, str], folders: frozenset[str]) -> Inputs:
+    """``tree`` maps every file of the docs folder to its content digest."""
     grouped: dict[str, list[tuple[str, str]]] = {}
+    rest: list[tuple[str, str]] = []
     for path in sorted(tree):
         owner = _owner(path, folders)
         if owner is not None:
             grouped.setdefault(owner, []).append((path, tree[path]))
+        else:
+            rest.append((path, tree[path]))
     per_folder = {folder: digest("folder", items) for folder, items in grouped.items()}
-    return per_folder, digest("tree", sorted(tree.items()))
+    return Inputs(per_folder, digest("rest", rest), digest("tree", sorted(tree.items())))
 
 
-def inputs_of(src_uri: str, folders: frozenset[str], per_folder: Mapping[str, str], whole: str) -> str:
-    """The own-inputs digest of the page made from ``src_uri``."""
+def inputs_of(src_uri: str, folders: frozenset[str], inputs: Inputs, *, reads_all: bool = False) -> str:
+    """The own-inputs digest of the page made from ``src_uri``: its
+    publication folder's files; a page outside every publication folder
+    (home, listings, issue, people and tag pages, the guide) the files
+    outside them (what it shows of publications is their front matter and
+    the declared ``cache_shared`` data); ``reads_all``: every file (a page
+    made from every publication's text, the translation status)."""
+    if reads_all:
+        return inputs.whole
     owner = _owner(src_uri, folders)
-    return per_folder.get(owner, whole) if owner is not None else whole
+    return inputs.per_folder.get(owner, inputs.rest) if owner is not None else inputs.rest
 
 
 def page_key(site: str, shared: str, inputs: str, src_uri: str, dest_uri: str) -> str:

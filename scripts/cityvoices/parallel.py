@@ -47,7 +47,7 @@ import dataclasses
 import difflib
 import re
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from cityvoices import blocks, catalog, frontmatter, i18n, mdscan, sourcehash, syntax
 from cityvoices.problems import Problem
@@ -183,7 +183,7 @@ class PairReport:
     #: not change the status (nor ``cityvoices check``'s exit code)
     alignment_hints: list[Problem] = field(default_factory=list)
     #: the extracted versions (not part of the report: reused by the side-by-side view and the switcher)
-    structures: dict[str, Structure] = field(default_factory=dict, repr=False, compare=False)
+    structures: Mapping[str, Structure] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def headings(self) -> dict[str, list[Item]]:
@@ -868,14 +868,39 @@ REPORT_TYPES = (PairReport, Structure, Item, Block, Divergence, Problem)
 
 
 def without_texts(rep: PairReport) -> PairReport:
-    """``rep`` with its structures' texts left out (the caller has them: :func:`with_texts`)."""
-    return dataclasses.replace(rep, structures={lang: dataclasses.replace(st, text="")
-                                                for lang, st in rep.structures.items()})
+    """``rep`` without its structures (what a build memo keeps: the findings;
+    :func:`with_texts` gives them back)."""
+    return dataclasses.replace(rep, structures={})
+
+
+class Structures(Mapping):
+    """The extracted versions of a pair (``{lang: Structure}``), extracted
+    from ``versions`` when first asked for: a report taken from a build memo
+    carries only its findings, and only the pages rendered again read its
+    structures (they are exactly what :func:`check_pair` extracts)."""
+
+    def __init__(self, versions: dict[str, tuple[str, str]]):
+        self._versions = versions
+        self._done: dict[str, Structure] | None = None
+
+    def _all(self) -> dict[str, Structure]:
+        if self._done is None:
+            self._done = {lang: extract(text, path, lang) for lang, (path, text) in self._versions.items()}
+        return self._done
+
+    def __getitem__(self, lang: str) -> Structure:
+        return self._all()[lang]
+
+    def __iter__(self):
+        return iter(self._versions)
+
+    def __len__(self) -> int:
+        return len(self._versions)
 
 
 def with_texts(rep: PairReport, versions: dict[str, tuple[str, str]]) -> PairReport:
-    for lang, st in rep.structures.items():
-        st.text = versions[lang][1]
+    """A report of :func:`without_texts` with its structures again (of ``versions``, the pair's texts)."""
+    rep.structures = Structures(versions)
     return rep
 
 

@@ -184,18 +184,20 @@ def walk_docs(root: str | os.PathLike, prefix: str = "", *, skip_hidden: bool = 
         problems.append(Problem(prefix.rstrip("/") if rel == "." else prefix + rel, 0, "io",
                                 f"cannot read the folder: {exc.strerror or exc}", "error"))
 
-    for dirpath, dirs, names in os.walk(root, followlinks=True, onerror=unreadable):
-        here = Path(dirpath)
+    top = os.fspath(root)
+    for dirpath, dirs, names in os.walk(top, followlinks=True, onerror=unreadable):
+        rel_dir = os.path.relpath(dirpath, top)
+        rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
         keep = []
         for d in sorted(dirs):
             if skip_hidden and d.startswith("."):
                 continue
-            full = here / d
+            full = os.path.join(dirpath, d)
             real = os.path.realpath(full)
-            rel = full.relative_to(root).as_posix()
+            rel = rel_dir + d
             if not _inside(real, real_root):
                 refuse(rel, real, "the folder")
-            elif full.is_symlink() and real in seen_dirs:
+            elif os.path.islink(full) and real in seen_dirs:
                 problems.append(Problem(prefix + rel, 0, "symlink-loop",
                                         "the folder is a symlink to a folder already listed; it is skipped",
                                         "warning"))
@@ -204,14 +206,14 @@ def walk_docs(root: str | os.PathLike, prefix: str = "", *, skip_hidden: bool = 
                 keep.append(d)
         dirs[:] = keep
         for name in names:
-            full = here / name
-            rel = full.relative_to(root).as_posix()
-            if full.is_symlink():
+            full = os.path.join(dirpath, name)
+            rel = rel_dir + name
+            if os.path.islink(full):
                 real = os.path.realpath(full)
                 if not _inside(real, real_root):
                     refuse(rel, real, "the file")
                     continue
-            files.append((rel, full))
+            files.append((rel, Path(full)))
     files.sort()
     return files, problems
 

@@ -236,6 +236,25 @@ def before_build(req: Mapping[str, Any], roots: list[Root], site_dir: str | os.P
     return Snapshot(dict(req), roots, environment(), inputs, scanned)
 
 
+def known_digests(snap: Snapshot) -> dict[str, list]:
+    """``{absolute path: [size, mtime_ns, ctime_ns, content digest]}`` of the
+    regular input files of ``snap`` whose record is not racy: what the
+    language processes of this build need not hash again
+    (:func:`cityvoices.integrations.cache.seed_digests`)."""
+    out: dict[str, list] = {}
+    limit = snap.scanned_ns - RACY_NS
+    for root in snap.roots:
+        prefix = f"{root.label}:"
+        for key, rec in snap.inputs.items():
+            if not key.startswith(prefix) or len(rec) != 4 or rec[0] < 0 or not isinstance(rec[3], str) \
+                    or rec[3].startswith(("special:", "unreadable:", "missing")) or max(rec[1], rec[2]) >= limit:
+                continue
+            rel = key[len(prefix):]
+            path = os.path.join(root.path, *rel.split("/")) if root.tree else root.path
+            out[os.path.abspath(path)] = rec
+    return out
+
+
 def record(snap: Snapshot, site_dir: str | os.PathLike) -> bool:
     """After a successful build into ``site_dir``: write its stamp and the
     request's hint.  Nothing is written (and ``False`` returned) if an input

@@ -76,6 +76,7 @@ def add_build_arguments(p: argparse.ArgumentParser) -> None:
     add_feature_arguments(p)
     p.add_argument("--lang", dest="child_lang", default=None, help=argparse.SUPPRESS)
     p.add_argument("--phase-stats", dest="phase_stats", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--digests", dest="digests", default=None, help=argparse.SUPPRESS)
 
 
 # -- one language, in this process (the child) ------------------------------------------------
@@ -86,7 +87,8 @@ def build_one(args: argparse.Namespace) -> int:
     engine.setup_logging(args.quiet)
     try:
         report = engine.build_language(args.config_file, args.child_lang, args.site_dir, strict=args.strict,
-                                       features=feature_overrides(args), stats=args.phase_stats)
+                                       features=feature_overrides(args), stats=args.phase_stats,
+                                       digests=args.digests)
     except CityVoicesError as exc:
         print(exc.problem.format(), file=sys.stderr)
         return EXIT_ERROR
@@ -188,10 +190,11 @@ def _show_log(lang: str, text: str) -> None:
 
 def _run_children(plan: list[buildpar.LangJob], config_file: Path, tmp: Path, *, strict: bool, quiet: bool,
                   width: int, overrides: dict[str, bool], stats: dict,
-                  phases: bool = False) -> tuple[list[str], list[str]]:
+                  phases: bool = False, digests: Path | None = None) -> tuple[list[str], list[str]]:
     """Run one child per language; returns (failed languages, languages with
     failed outputs).  ``phases``: each child times its phases
-    (``stats["processes"][lang]["phases"]`` …)."""
+    (``stats["processes"][lang]["phases"]`` …); ``digests``: the inputs'
+    content digests this process took (the children take them over)."""
     procs: dict[int, tuple[str, subprocess.Popen, float]] = {}
     logs: dict[str, Path] = {}
     failed: list[str] = []
@@ -211,6 +214,8 @@ def _run_children(plan: list[buildpar.LangJob], config_file: Path, tmp: Path, *,
                     cmd.append("--quiet")
                 if phases:
                     cmd += ["--phase-stats", str(tmp / f"{job.lang}.stats.json")]
+                if digests is not None:
+                    cmd += ["--digests", str(digests)]
                 with open(log_path, "wb") as log:
                     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=_env(),
                                             cwd=str(config_file.parent), preexec_fn=_die_with_parent)
@@ -282,8 +287,12 @@ def build_site(config_file: str, site_dir: str | None, *, strict: bool = False, 
             failed, partial = [], (["all"] if report.failed else [])
         else:
             width = jobs if jobs > 0 else len(plan)
+            digests = None
+            if snap is not None:
+                digests = tmp / "digests.json"
+                textio.atomic_write(digests, json.dumps(uptodate.known_digests(snap)).encode("utf-8"))
             failed, partial = _run_children(plan, config_path, tmp, strict=strict, quiet=quiet, width=width,
-                                            overrides=overrides, stats=stats, phases=timed)
+                                            overrides=overrides, stats=stats, phases=timed, digests=digests)
         if serial and timed:  # the phases of this process (every language, one after another)
             _read_phases(tmp / "serial.stats.json", stats)
         if failed:

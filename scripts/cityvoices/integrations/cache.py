@@ -45,12 +45,22 @@ log = logging.getLogger("mkdocs.plugins.cityvoices.cache")
 LIBRARIES = ("mkdocs-material", "mkdocs-static-i18n", "markdown", "pymdown-extensions", "jinja2", "pyyaml",
              "pygments")
 _PACKAGE = Path(__file__).resolve().parents[1]
-_digests: dict[str, tuple[tuple[int, int], str]] = {}  # path -> ((size, mtime), digest): this process
+_digests: dict[str, tuple[tuple[int, int, int], str]] = {}  # abs path -> ((size, mtime, ctime), digest)
+
+
+def seed_digests(known: dict[str, list]) -> None:
+    """Take over content digests the parent process took before the build
+    (:func:`cityvoices.uptodate.known_digests`): a file whose size and times
+    are still those is not read again."""
+    for path, rec in known.items():
+        if isinstance(rec, list) and len(rec) == 4 and isinstance(rec[3], str):
+            _digests[path] = ((rec[0], rec[1], rec[2]), rec[3])
 
 
 def _file_digest(path: str) -> str:
+    path = os.path.abspath(path)
     st = os.stat(path)
-    sig = (st.st_size, st.st_mtime_ns)
+    sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     hit = _digests.get(path)
     if hit is None or hit[0] != sig:
         with open(path, "rb") as fh:
@@ -221,6 +231,23 @@ class CachePlugin(BasePlugin):
                 out[f.src_uri] = buildcache.digest(f.content_bytes)
         return out
 
+    def _reads_all(self, config: Any, folders: frozenset[str]) -> set[str]:
+        """The source pages outside every publication folder that a module
+        says are made from every publication's text (``cache_reads_all(meta)``,
+        asked with each such page's front matter)."""
+        from cityvoices import frontmatter
+        from cityvoices.integrations import modules
+
+        asks = [m.cache_reads_all for m in modules() if hasattr(m, "cache_reads_all")]
+        out: set[str] = set()
+        for uri, text in read_sources(config.docs_dir) if asks else ():
+            if buildcache.in_publication(uri, folders):
+                continue
+            meta = frontmatter.parse(text, uri)[0].data
+            if any(ask(meta) for ask in asks):
+                out.add(uri)
+        return out
+
     @event_priority(-1000)
     def on_nav(self, nav: Any, config: Any, files: Any, **_: Any) -> Any:
         # After every other plugin has added its pages (stand-ins, generated
@@ -232,13 +259,15 @@ class CachePlugin(BasePlugin):
         shared = self._shared_digest(config)
         cat = get_catalog(config)
         folders = buildcache.publication_folders(v.src_uri for p in cat.all() for v in p.versions.values())
-        per_folder, whole = buildcache.page_inputs(self._tree(config, files), folders)
+        tree = buildcache.page_inputs(self._tree(config, files), folders)
         groups: dict[str, list[Any]] = {}
         langs = [lc for lc, _default in settings_languages(config)]
+        reads_all = self._reads_all(config, folders)
         for file in files.documentation_pages():
             if not self._built(file):
                 continue
-            inputs = buildcache.inputs_of(_in_docs(file.src_uri, langs), folders, per_folder, whole)
+            inputs = buildcache.inputs_of(_in_docs(file.src_uri, langs), folders, tree,
+                                          reads_all=file.src_uri in reads_all)
             self.keys[file.src_uri] = buildcache.page_key(site, shared, inputs, file.src_uri, file.dest_uri)
             groups.setdefault(inputs, []).append(file)
         for members in groups.values():

@@ -5,7 +5,7 @@ package (``cityvoices.integrations``).  The commands call only these:
 
 - :func:`load_site` ``(config_file, *, site_dir=None, strict=False, features=None) -> SiteSettings``:
   the configuration, validated (``extra.cityvoices`` included), as plain data;
-- :func:`build_language` ``(config_file, lang, site_dir, *, strict, features, stats)``:
+- :func:`build_language` ``(config_file, lang, site_dir, *, strict, features, stats, digests)``:
   one language's build in this process (``cityvoices build`` runs one per language;
   ``stats``: a JSON file for its per-phase times, :mod:`~cityvoices.integrations.timing`);
 - :func:`build_all` ``(config_file, site_dir, *, strict, features, stats)``: every
@@ -296,11 +296,25 @@ def _run_build(config: Any, *, command: str = "build", serve_url: str | None = N
 
 def build_language(config_file: str | os.PathLike, lang: str, site_dir: str | os.PathLike, *,
                    strict: bool = False, features: Mapping[str, bool] | None = None,
-                   stats: str | os.PathLike | None = None) -> BuildReport:
+                   stats: str | os.PathLike | None = None,
+                   digests: str | os.PathLike | None = None) -> BuildReport:
     """Build one language into ``site_dir`` in this process (the child side
     of ``cityvoices build``).  ``stats``: write this process's per-phase
-    times there as JSON (:mod:`~cityvoices.integrations.timing`)."""
+    times there as JSON (:mod:`~cityvoices.integrations.timing`);
+    ``digests``: a JSON file of the content digests the parent took of the
+    inputs (:func:`cityvoices.uptodate.known_digests`), not taken again."""
     with _phase_stats(stats):
+        if digests:
+            import json
+
+            from cityvoices.integrations import cache as _cache
+
+            try:
+                known = json.loads(Path(digests).read_bytes())
+            except (OSError, ValueError):
+                known = {}
+            if isinstance(known, dict):
+                _cache.seed_digests(known)
         config = _load_config(config_file, site_dir=site_dir, strict=strict, features=features)
         _select_language(config, lang)
         return _run_build(config, one_language=True)

@@ -79,37 +79,6 @@ def _root_site_dir(config: Any, lang: str) -> Path:
     return site
 
 
-def _remembered_weights(config: Any, lang: str):
-    """:func:`cityvoices.search.index.section_weights`, kept in the warm-build
-    cache under a hash of the section's text, tags and title (the plain
-    function without the cache)."""
-    from cityvoices import buildcache
-    from cityvoices.integrations import cache as _cache
-
-    memo = _cache.memo(config, f"search-{lang}", plain=True)
-    if memo is None:
-        return search_index.section_weights
-
-    def weigh(s: search_index.Section) -> dict[str, int]:
-        key = buildcache.digest("section", s.title, s.text, list(s.tags))
-        found = memo.get(key)
-        if found is None:
-            found = search_index.section_weights(s)
-            memo.put(key, found)
-        return found
-
-    return weigh
-
-
-def _save_memo(config: Any, lang: str) -> None:
-    # after the cache plugin's own post-build step, which saves the others
-    from cityvoices.integrations import cache as _cache
-
-    memo = _cache.memo(config, f"search-{lang}", plain=True)
-    if memo is not None:
-        memo.save()
-
-
 def on_post_build(config: Any, **_: Any) -> None:
     # Runs after Material's search plugin has collected this language's
     # entries (priority 0) and before static-i18n (priority -100) stacks them
@@ -122,8 +91,9 @@ def on_post_build(config: Any, **_: Any) -> None:
     entries = _entries(plugin)
     _people.clear()
     sections = search_index.sections_from_entries(entries)
-    files = search_index.build_index(sections, lang, _remembered_weights(config, lang))
-    _save_memo(config, lang)
+    # every section weighed afresh: at 2,000 publications a memo of the
+    # weights took longer to read and write (50 MB) than weighing (2.3 s)
+    files = search_index.build_index(sections, lang)
 
     root = _root_site_dir(config, lang)
     assets = root / ASSETS

@@ -184,7 +184,7 @@ def on_page_content(html: str, page: Any, config: Any, **_: Any) -> str:
             target = _catalog.page_url(rep.paths[rep.source_lang], rep.source_lang)
             href = relative_url(target, page.url)
             html = notices.outdated_notice(lang, rep.source_lang, href) + "\n" + html
-    if page.meta.get("translation_status"):
+    if is_status_page(page.meta):
         html += "\n" + _status_html(page, config, lang)
     return html
 
@@ -197,6 +197,16 @@ def _mark_sections(html: str, rep: parallel.PairReport | None, lang: str) -> str
     first, second = i18n.LANGS  # one order in both builds: the same numbers on both pages
     pairs = switcher.pair_headings(rep.headings[first], rep.headings[second])
     return switcher.mark_headings(html, rep.headings[lang], switcher.numbers(pairs, i18n.LANGS.index(lang)))
+
+
+def is_status_page(meta: dict) -> bool:
+    """The translation status page (``translation_status: true``) is made
+    from every publication's check."""
+    return bool(meta.get("translation_status"))
+
+
+#: :mod:`cityvoices.integrations.cache` keys the status page on every file.
+cache_reads_all = is_status_page
 
 
 def _status_html(page: Any, config: Any, lang: str) -> str:

@@ -168,20 +168,28 @@ def build_index(sections: list[Section], lang: str,
     for name, data in shards.items():
         files[f"{name}.js"] = _script("shard", name, data)
 
+    # each document is serialized once: a chunk is its records' JSON joined
+    # (what json.dumps of the list gives), cut after DOC_CHUNK_BYTES
     chunk_starts: list[int] = []
-    chunk: list[list] = []
+    chunk: list[str] = []
     size = 0
+
+    def flush() -> None:
+        n = len(chunk_starts) - 1
+        files[f"d-{n}.js"] = f"cvSearch({json.dumps('docs')},{n},[{','.join(chunk)}]);\n"
+
     for doc_id, s in enumerate(docs):
-        rec = [s.location, s.title, s.text[:SNIPPET_SOURCE_CHARS], parent[doc_id]]
+        rec = json.dumps([s.location, s.title, s.text[:SNIPPET_SOURCE_CHARS], parent[doc_id]],
+                         ensure_ascii=False, separators=(",", ":"))
         if not chunk:
             chunk_starts.append(doc_id)
         chunk.append(rec)
-        size += len(json.dumps(rec, ensure_ascii=False).encode())
+        size += len(rec.encode())
         if size >= DOC_CHUNK_BYTES:
-            files[f"d-{len(chunk_starts) - 1}.js"] = _script("docs", len(chunk_starts) - 1, chunk)
+            flush()
             chunk, size = [], 0
     if chunk:
-        files[f"d-{len(chunk_starts) - 1}.js"] = _script("docs", len(chunk_starts) - 1, chunk)
+        flush()
 
     digest = hashlib.sha256("".join(files[k] for k in sorted(files)).encode()).hexdigest()[:12]
     meta = {
