@@ -180,10 +180,12 @@ def merge_sitemaps(sitemaps: list[str]) -> str:
 
 def _tree(root: Path) -> dict[str, Path]:
     out = {}
-    for dirpath, _dirs, files in os.walk(root):
+    top = os.fspath(root)
+    for dirpath, _dirs, files in os.walk(top):
+        rel_dir = os.path.relpath(dirpath, top)
+        rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
         for name in files:
-            path = Path(dirpath) / name
-            out[path.relative_to(root).as_posix()] = path
+            out[rel_dir + name] = Path(dirpath, name)
     return out
 
 
