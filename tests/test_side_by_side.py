@@ -10,12 +10,12 @@ from pathlib import Path
 import lxml.html
 import markdown
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 from helpers import CORPUS, ROOT, SEED_ARTICLE
 from test_align import BLANK_LINES, BLOCKS, documents
 
-from cityvoices import align, frontmatter, render, sidebyside, textio, urls
+from cityvoices import align, frontmatter, parallel, render, sidebyside, textio, urls
 from cityvoices.integrations import engine
 
 SEED_DIR = ROOT / "docs" / SEED_ARTICLE
@@ -135,13 +135,9 @@ def test_page_html_two_languages_in_rows(convert, page_lang):
     assert [b.get("aria-pressed") for b in buttons] == (["true", "false"] if page_lang == "ko" else ["false", "true"])
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
-@given(documents(BLANK_LINES, BLOCKS), documents(BLANK_LINES, BLOCKS))
-def test_any_pair_renders_as_its_pages_do(convert, ko, en):
-    """Any pair of documents whose blocks are apart (a blank line between,
-    as editors write them; glued blocks and indented code are the alignment
-    test's) renders row by row exactly as its single-language pages do."""
+def assert_rows_render_as_the_pages(convert, ko: str, en: str) -> None:
+    """The property below: the rows of the pair, rendered one by one and put
+    back together, are each single-language page's HTML."""
     al = align.align(ko, en)
     for lang, text in (("ko", ko), ("en", en)):
         side = sidebyside.render_side(al, lang, convert)
@@ -149,3 +145,69 @@ def test_any_pair_renders_as_its_pages_do(convert, ko, en):
         whole = render.finish_html(convert(frontmatter.split(text)[1]), lang)
         assert flat("\n".join(side.pieces) + "\n" + side.footnotes) == flat(whole)
         assert sorted(n for g in side.groups for n in g) == list(range(len(al.rows)))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(documents(BLANK_LINES, BLOCKS), documents(BLANK_LINES, BLOCKS))
+@example(ko="", en="# \\\n===\n\n")  # a hash line ending in a backslash, above a setext underline
+@example(ko="# x \\\n---\n\npara\n", en="#\n\n---\n")
+def test_any_pair_renders_as_its_pages_do(convert, ko, en):
+    """Any pair of documents whose blocks are apart (a blank line between,
+    as editors write them; glued blocks and indented code are the alignment
+    test's) renders row by row exactly as its single-language pages do."""
+    assert_rows_render_as_the_pages(convert, ko, en)
+
+
+#: Headings where Python-Markdown's reading differs from a CommonMark-like
+#: one, with the headings it renders and the top-level blocks extraction must
+#: cut (``parallel._heading_of``): (source, headings, block kinds)
+HEADING_SHAPES = [
+    # a hash line ending in an unescaped backslash is no hash heading: the
+    # line is the text of a setext heading, or a paragraph
+    ("# \\\n===\n", ["h1"], ["heading"]),
+    ("# \\\n---\n", ["h2"], ["heading"]),
+    ("## x \\\n===\n\npara\n", ["h1"], ["heading", "paragraph"]),
+    ("# a\\\n===\n", ["h1"], ["heading"]),
+    ("# \\\n", [], ["paragraph"]),
+    ("text\n# a\\\nmore\n", [], ["paragraph"]),
+    ("# a\\\\\n===\n", ["h1"], ["heading", "paragraph"]),  # an escaped backslash: a hash heading
+    # a hash heading ends its block: the line below is not its underline
+    ("# a\n===\n", ["h1"], ["heading", "paragraph"]),
+    ("# a\n---\n", ["h1"], ["heading", "paragraph"]),
+    ("# a ##\n---\n", ["h1"], ["heading", "paragraph"]),
+    ("# a \\#\n===\n", ["h1"], ["heading", "paragraph"]),
+    ("#\n===\n", ["h1"], ["heading", "paragraph"]),
+    ("#\n---\n", ["h1"], ["heading", "paragraph"]),
+    # ... but a setext heading may start right below it, or below another one
+    ("# a\nb\n===\n", ["h1", "h1"], ["heading", "heading"]),
+    ("# a\n===\n===\n", ["h1", "h1"], ["heading", "heading"]),
+    ("a\n===\nb\n---\n", ["h1", "h2"], ["heading", "heading"]),
+    # the # in the first column; no space needed after it; seven make an h6
+    ("   # a\n---\n", ["h2"], ["heading"]),
+    ("para\n   # a\nmore\n", [], ["paragraph"]),
+    ("#a\n", ["h1"], ["heading"]),
+    ("####### a\n", ["h6"], ["heading"]),
+    # a setext underline in the first column, under any first line of a block
+    ("a\n ===\nb\n", [], ["paragraph"]),
+    ("- a\n---\n", ["h2"], ["heading"]),
+    ("a | b\n===\n", ["h1"], ["heading"]),
+]
+
+
+@pytest.mark.parametrize("text,headings,kinds", HEADING_SHAPES, ids=[repr(c[0]) for c in HEADING_SHAPES])
+def test_headings_are_the_ones_python_markdown_renders(convert, text, headings, kinds):
+    st = parallel.extract(text)
+    assert [it.key for it in st.of("heading")] == headings
+    assert [b.kind for b in st.blocks] == kinds
+    # the expectations are Python-Markdown's, with the site's extensions
+    assert [f"h{n}" for n in re.findall(r"<h([1-6])\b", convert(text))] == headings
+    assert_rows_render_as_the_pages(convert, text, "x\n")
+
+
+@pytest.mark.parametrize("text,label", [
+    ("# a \\#\n", "h1 “a \\#”"), ("# a\\##\n", "h1 “a\\#”"), ("# a #b ##\n", "h1 “a #b”"),
+    ("####### a\n", "h6 “# a”"), ("#a{: #x }\n", "h1 “a” #x"), ("# \\\n===\n", "h1 “# \\”"),
+])
+def test_heading_text_is_python_markdowns(text, label):
+    assert [it.label for it in parallel.extract(text).of("heading")] == [label]

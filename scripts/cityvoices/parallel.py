@@ -214,34 +214,67 @@ def _attrs_have_lang_only(attrs: str) -> bool:
     return any(tok == "." + syntax.LANG_ONLY_CLASS for tok in attrs.split())
 
 
-def _heading_of(lines: list[str], kinds: list[str], i: int) -> tuple[int, str, str, int] | None:
+def _trailing_backslashes(text: str) -> int:
+    return len(text) - len(text.rstrip("\\"))
+
+
+def _atx_heading(line: str) -> tuple[int, str] | None:
+    """(level, text) when ``line`` is a hash heading as Python-Markdown reads
+    it (its ``HashHeaderProcessor``; :data:`syntax.HEADING_RE` is looser in
+    some ways and stricter in others):
+
+    * the ``#`` stands in the first column (``   # a`` is text);
+    * no space is needed after the ``#`` s (``#a`` is an ``h1``), and seven
+      or more make an ``h6`` whose text starts with the extra ones;
+    * closing ``#`` s are dropped, an escaped first one (``\\#``) stays;
+    * a line ending in an unescaped backslash is no heading at all: the
+      escape would take the line break (``# \\`` is text; with a setext
+      underline below it, the text of a setext heading)."""
+    line = line.rstrip("\r")
+    if not line.startswith("#") or _trailing_backslashes(line) % 2:
+        return None
+    level = min(len(line) - len(line.lstrip("#")), 6)
+    rest = line[level:]
+    text = rest.rstrip("#")
+    if len(text) < len(rest) and _trailing_backslashes(text) % 2:
+        text += "#"
+    return level, text.strip()
+
+
+def _setext_underline(line: str) -> str | None:
+    """``=`` or ``-`` when ``line`` underlines a setext heading for
+    Python-Markdown: :data:`syntax.SETEXT_RE`, from the first column (an
+    indented ``===`` is text)."""
+    m = syntax.SETEXT_RE.match(line)
+    return m.group("ch")[0] if m and line[:1] in ("=", "-") else None
+
+
+def _heading_of(lines: list[str], kinds: list[str], i: int,
+                starts_block: bool) -> tuple[int, str, str, int] | None:
     """(level, text, attrs, last line index) when line ``i`` is a heading
-    (ATX, or the text line above a setext underline)."""
+    for Python-Markdown: a hash heading (:func:`_atx_heading`), or the first
+    line of a block above a setext underline.  ``starts_block``: the line
+    before ``i`` is not text, or ends a heading (a heading ends the block it
+    is found in, so a setext heading may follow it directly)."""
     line = lines[i]
-    m = syntax.HEADING_RE.match(line)
-    if m and kinds[i] == mdscan.TEXT:
-        text = (m.group("text") or "").strip()
-        text = re.sub(r"[ \t]+#+$", "", text)
-        attrs = ""
-        am = syntax.HEADING_ATTR_RE.search(text)
-        if am:
-            attrs = am.group("attrs")
-            text = text[: am.start()].rstrip()
-        return len(m.group("hashes")), text, attrs, i
-    if (kinds[i] == mdscan.TEXT and i + 1 < len(lines) and kinds[i + 1] == mdscan.TEXT
-            and syntax.SETEXT_RE.match(lines[i + 1]) and line.strip()
-            and not mdscan.LIST_ITEM_RE.match(line) and "|" not in line
-            and not syntax.HEADING_RE.match(line) and mdscan.indent_width(line) < 4
-            and not syntax.BLOCK_OPEN_RE.match(line) and not line.strip().startswith(("///", "!!!", "???"))
-            and (i == 0 or kinds[i - 1] != mdscan.TEXT)):
-        level = 1 if syntax.SETEXT_RE.match(lines[i + 1]).group("ch")[0] == "=" else 2
-        text = line.strip()
-        attrs = ""
-        am = syntax.HEADING_ATTR_RE.search(text)
-        if am:
-            attrs, text = am.group("attrs"), text[: am.start()].rstrip()
-        return level, text, attrs, i + 1
-    return None
+    if kinds[i] != mdscan.TEXT:
+        return None
+    atx = _atx_heading(line)
+    if atx:
+        level, text = atx
+        last = i
+    elif (starts_block and i + 1 < len(lines) and kinds[i + 1] == mdscan.TEXT
+          and (under := _setext_underline(lines[i + 1])) and line.strip() and mdscan.indent_width(line) < 4
+          and not syntax.BLOCK_OPEN_RE.match(line) and not line.strip().startswith(("///", "!!!", "???"))):
+        # a list item or a table row above the underline is its text too
+        level, text, last = (1 if under == "=" else 2), line.strip(), i + 1
+    else:
+        return None
+    attrs = ""
+    am = syntax.HEADING_ATTR_RE.search(text)
+    if am:
+        attrs, text = am.group("attrs"), text[: am.start()].rstrip()
+    return level, text, attrs, last
 
 
 def _block_range(lines: list[str], i: int) -> tuple[int, int]:
@@ -489,12 +522,15 @@ def extract(text: str, path: str = "<text>", lang: str = "") -> Structure:
 
     # 1. headings, and the language-only ranges they open
     headings: list[tuple[int, int, str, str, int]] = []  # (index, level, text, attrs, last index)
-    for i in range(len(lines)):
-        if kinds[i] != mdscan.TEXT:
-            continue
-        h = _heading_of(lines, kinds, i)
+    i = 0
+    while i < len(lines):
+        # a heading ends a block for Python-Markdown: a setext heading may follow it directly
+        after_heading = bool(headings) and headings[-1][4] == i - 1
+        h = _heading_of(lines, kinds, i, starts_block=i == 0 or kinds[i - 1] != mdscan.TEXT or after_heading)
         if h:
             headings.append((i, *h))
+            i = h[3]
+        i += 1
     excluded = _lang_only_ranges(lines, prose, headings, st)
     for i, level, htext, attrs, last in headings:
         ident = next((t[1:] for t in attrs.split() if t.startswith("#")), "")
