@@ -26,7 +26,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -142,27 +141,9 @@ def clean_stale_builds(dest: Path) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-class _Discard:
-    """Folders this build wrote and no longer needs (the replaced site, its
-    working folder), each deleted in a thread while the build finishes its
-    bookkeeping; :meth:`join` waits for them (the build returns after)."""
-
-    def __init__(self) -> None:
-        self.threads: list[threading.Thread] = []
-
-    def __call__(self, path: Path) -> None:
-        t = threading.Thread(target=shutil.rmtree, args=(path,), kwargs={"ignore_errors": True}, daemon=True)
-        t.start()
-        self.threads.append(t)
-
-    def join(self) -> None:
-        for t in self.threads:
-            t.join()
-
-
-def place_into(new: Path, dest: Path, discard=None) -> None:
+def place_into(new: Path, dest: Path) -> None:
     """Put the built tree ``new`` in place of ``dest``: two renames, the old
-    tree deleted after (by ``discard``, default at once).  ``dest``'s top-level dotfiles (``.git``,
+    tree deleted after.  ``dest``'s top-level dotfiles (``.git``,
     ``.nojekyll``) move into the new tree unless the build wrote the same name."""
     textio.mark_output_dir(new)
     old = None
@@ -176,7 +157,7 @@ def place_into(new: Path, dest: Path, discard=None) -> None:
         os.replace(dest, old)
     os.replace(new, dest)
     if old is not None:
-        (discard or (lambda path: shutil.rmtree(path, ignore_errors=True)))(old)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _reap(procs: dict[int, tuple[str, subprocess.Popen, float]], stats: dict) -> tuple[str, int]:
@@ -267,16 +248,6 @@ def build_site(config_file: str, site_dir: str | None, *, strict: bool = False, 
     """Build the site (see the module's docstring).  ``stats_out`` receives
     the figures of ``--stats``; ``timed``: with every process's per-phase
     times (:mod:`cityvoices.integrations.timing`)."""
-    discard = _Discard()
-    try:
-        return _build_site(config_file, site_dir, strict=strict, quiet=quiet, serial=serial, jobs=jobs,
-                           overrides=overrides, stats_out=stats_out, timed=timed, discard=discard)
-    finally:
-        discard.join()
-
-
-def _build_site(config_file: str, site_dir: str | None, *, strict: bool, quiet: bool, serial: bool, jobs: int,
-                overrides: dict[str, bool] | None, stats_out: dict | None, timed: bool, discard: _Discard) -> int:
     from cityvoices import offline
     from cityvoices.integrations import engine
 
@@ -337,7 +308,7 @@ def _build_site(config_file: str, site_dir: str | None, *, strict: bool, quiet: 
         dropped = engine.finish_site(root, failed=bool(partial))
         if settings.features.get("offline"):
             offline.write_zip(root, root / offline.ZIP_PATH)
-        place_into(root, dest, discard)
+        place_into(root, dest)
         stats["merge_seconds"] = round(time.perf_counter() - t1, 3)
         stats["merge_cpu_seconds"] = round(time.process_time() - c1, 3)
     except _Interrupted as exc:
@@ -347,7 +318,7 @@ def _build_site(config_file: str, site_dir: str | None, *, strict: bool, quiet: 
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
-        discard(tmp)
+        shutil.rmtree(tmp, ignore_errors=True)
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     stats["self_cpu_seconds"] = round(time.process_time(), 3)
     import resource
