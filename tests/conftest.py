@@ -97,7 +97,8 @@ def serve():
     def start(path: Path) -> str:
         handler = functools.partial(_QuietHandler, directory=str(path))
         httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        # a short poll: shutdown() waits one poll per server, and the suite starts dozens
+        threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         servers.append(httpd)
         return f"http://127.0.0.1:{httpd.server_address[1]}/"
 
