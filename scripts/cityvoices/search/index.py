@@ -25,7 +25,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Iterable
 
 from cityvoices.search import analyze
 
@@ -106,9 +106,13 @@ def sections_from_entries(entries: Iterable[dict]) -> list[Section]:
     return out
 
 
-def _script(kind: str, ident: str | int, data: object) -> str:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return f"cvSearch({json.dumps(kind)},{json.dumps(ident)},{body});\n"
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _script(kind: str, ident: str | int, data: object = None, *, body: str | None = None) -> str:
+    """``cvSearch(kind, id, data)``; ``body``: ``data`` already serialized."""
+    return f"cvSearch({json.dumps(kind)},{json.dumps(ident)},{_json(data) if body is None else body});\n"
 
 
 def _page_of(location: str) -> str:
@@ -123,11 +127,8 @@ def section_weights(s: Section) -> dict[str, int]:
     return dict(weights)
 
 
-def build_index(sections: list[Section], lang: str,
-                weigh: Callable[[Section], dict[str, int]] = section_weights) -> dict[str, str]:
-    """``{file name: script text}`` for one language's index (``weigh``: the
-    terms of one section, :func:`section_weights`; the build's remembers
-    those of unchanged sections)."""
+def build_index(sections: list[Section], lang: str) -> dict[str, str]:
+    """``{file name: script text}`` for one language's index."""
     # Pages first, each followed by its sections, so one page's documents
     # sit in one chunk whatever order the entries came in.
     order: dict[str, list[Section]] = defaultdict(list)
@@ -150,7 +151,7 @@ def build_index(sections: list[Section], lang: str,
     encoded: dict[str, list[int]] = {}
     last: dict[str, int] = {}
     for doc_id, s in enumerate(docs):
-        for key, w in weigh(s).items():
+        for key, w in section_weights(s).items():
             flat = encoded.get(key)
             if flat is None:
                 encoded[key] = [doc_id, w]
@@ -176,11 +177,10 @@ def build_index(sections: list[Section], lang: str,
 
     def flush() -> None:
         n = len(chunk_starts) - 1
-        files[f"d-{n}.js"] = f"cvSearch({json.dumps('docs')},{n},[{','.join(chunk)}]);\n"
+        files[f"d-{n}.js"] = _script("docs", n, body=f"[{','.join(chunk)}]")
 
     for doc_id, s in enumerate(docs):
-        rec = json.dumps([s.location, s.title, s.text[:SNIPPET_SOURCE_CHARS], parent[doc_id]],
-                         ensure_ascii=False, separators=(",", ":"))
+        rec = _json([s.location, s.title, s.text[:SNIPPET_SOURCE_CHARS], parent[doc_id]])
         if not chunk:
             chunk_starts.append(doc_id)
         chunk.append(rec)
