@@ -234,19 +234,13 @@ class CachePlugin(BasePlugin):
     def _reads_all(self, config: Any, folders: frozenset[str]) -> set[str]:
         """The source pages outside every publication folder that a module
         says are made from every publication's text (``cache_reads_all(meta)``,
-        asked with each such page's front matter)."""
-        from cityvoices import frontmatter
+        asked with each such page's front matter, as the catalogue read it)."""
         from cityvoices.integrations import modules
 
         asks = [m.cache_reads_all for m in modules() if hasattr(m, "cache_reads_all")]
-        out: set[str] = set()
-        for uri, text in read_sources(config.docs_dir) if asks else ():
-            if buildcache.in_publication(uri, folders):
-                continue
-            meta = frontmatter.parse(text, uri)[0].data
-            if any(ask(meta) for ask in asks):
-                out.add(uri)
-        return out
+        return {ver.src_uri for entry in get_catalog(config).publications.values() if asks
+                for ver in entry.versions.values()
+                if not buildcache.in_publication(ver.src_uri, folders) and any(ask(ver.meta) for ask in asks)}
 
     @event_priority(-1000)
     def on_nav(self, nav: Any, config: Any, files: Any, **_: Any) -> Any:
