@@ -5,10 +5,12 @@ of a small archive (marked build)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -60,6 +62,24 @@ def recorded(tmp_path: Path) -> tuple[dict, Path, Path]:
     assert snap is not None and uptodate.record(snap, site)
     assert uptodate.check(req) == (site.resolve(), "")
     return req, tmp_path, site
+
+
+def test_known_digests_are_the_inputs_not_racy_by_absolute_path(tmp_path: Path) -> None:
+    from cityvoices import buildcache
+
+    req, roots, site = _project(tmp_path)
+    racy = tmp_path / "docs" / "a" / "new.md"
+    racy.write_text("방금", encoding="utf-8")
+    later = time.time_ns() + 60 * 10**9
+    os.utime(racy, ns=(later, later))  # modified after the scan (as if in its tick): hashed again
+    snap = uptodate.before_build(req, roots, site)
+    # the scan as if taken 10 s after the files were written (a ctime cannot be set back)
+    known = uptodate.known_digests(dataclasses.replace(snap, scanned_ns=snap.scanned_ns + 10 * 10**9))
+    page = tmp_path / "docs" / "a" / "index.ko.md"
+    assert known[os.path.abspath(page)][3] == buildcache.digest(page.read_bytes())
+    assert os.path.abspath(tmp_path / "hooks.py") in known  # a one-file root
+    assert os.path.abspath(tmp_path / "overrides" / "main.html") in known
+    assert os.path.abspath(racy) not in known
 
 
 def test_nothing_changed_is_up_to_date_and_a_touch_is_not_a_change(recorded) -> None:

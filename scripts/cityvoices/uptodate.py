@@ -243,15 +243,15 @@ def known_digests(snap: Snapshot) -> dict[str, list]:
     (:func:`cityvoices.integrations.cache.seed_digests`)."""
     out: dict[str, list] = {}
     limit = snap.scanned_ns - RACY_NS
-    for root in snap.roots:
-        prefix = f"{root.label}:"
-        for key, rec in snap.inputs.items():
-            if not key.startswith(prefix) or len(rec) != 4 or rec[0] < 0 or not isinstance(rec[3], str) \
-                    or rec[3].startswith(("special:", "unreadable:", "missing")) or max(rec[1], rec[2]) >= limit:
-                continue
-            rel = key[len(prefix):]
-            path = os.path.join(root.path, *rel.split("/")) if root.tree else root.path
-            out[os.path.abspath(path)] = rec
+    roots = {root.label: root for root in snap.roots}
+    for key, rec in snap.inputs.items():
+        label, _, rel = key.partition(":")
+        root = roots.get(label)
+        if root is None or len(rec) != 4 or rec[0] < 0 or not isinstance(rec[3], str) \
+                or rec[3].startswith(("special:", "unreadable:", "missing")) or max(rec[1], rec[2]) >= limit:
+            continue
+        path = os.path.join(root.path, *rel.split("/")) if root.tree else root.path
+        out[os.path.abspath(path)] = rec
     return out
 
 
