@@ -95,6 +95,37 @@ def archive_sizes(args: Any, example: str = "100,500") -> list[int]:
     return sizes
 
 
+def add_archive_arguments(parser: Any, *, rounds: int, rounds_help: str, sizes: str = "2000") -> None:
+    """``--sizes``, ``--seed``, ``--rounds`` and the output arguments of a
+    benchmark that builds synthetic archives with and without a feature."""
+    parser.add_argument("--sizes", default=sizes,
+                        help=f"archive sizes in publications, comma-separated (default {sizes})")
+    parser.add_argument("--seed", type=int, default=2013, help="random seed of the generator")
+    parser.add_argument("--rounds", type=int, default=rounds, help=f"{rounds_help} (default {rounds})")
+    add_output_arguments(parser)
+
+
+def measure_sizes(args: Any, prefix: str, measure: Callable[[int, int, Path, int], dict],
+                  example: str = "100,500") -> tuple[list[dict], list[float]]:
+    """``measure(n, seed, work folder, rounds)`` for each of ``--sizes`` in a
+    temporary folder (removed after); the rows and the load average after each."""
+    import shutil
+    import tempfile
+
+    sizes = archive_sizes(args, example)
+    work = Path(tempfile.mkdtemp(prefix=prefix, dir=args.workdir))
+    rows, load = [], []
+    try:
+        for n in sizes:
+            t0 = time.perf_counter()
+            rows.append(measure(n, args.seed, work, args.rounds))
+            load.append(os.getloadavg()[0])
+            print(f"N={n}: done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return rows, load
+
+
 def publish(args: Any, name: str, text: str) -> None:
     """Print a benchmark's section and, unless ``--no-write``, write it into
     ``--output`` (default: the repository's BENCHMARKS.md)."""

@@ -30,8 +30,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 from cityvoices import bench
@@ -127,25 +125,11 @@ def table(rows: list[dict]) -> str:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sizes", default="2000", help="archive sizes in publications, comma-separated (default 2000)")
-    parser.add_argument("--seed", type=int, default=2013, help="random seed of the generator")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="builds of each setup per size, alternating (default 3)")
-    bench.add_output_arguments(parser)
+    bench.add_archive_arguments(parser, rounds=3, rounds_help="builds of each setup per size, alternating")
 
 
 def run(args: argparse.Namespace) -> int:
-    sizes = bench.archive_sizes(args, "500,2000")
-    work = Path(tempfile.mkdtemp(prefix="cv-bench-magazine-", dir=args.workdir))
-    rows, load = [], []
-    try:
-        for n in sizes:
-            t0 = time.perf_counter()
-            rows.append(measure(n, args.seed, work, args.rounds))
-            load.append(os.getloadavg()[0])
-            print(f"N={n}: done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    rows, load = bench.measure_sizes(args, "cv-bench-magazine-", measure, "500,2000")
     notes, ok = [], True
     for r in rows:
         added = r["with"] / r["without"] - 1
