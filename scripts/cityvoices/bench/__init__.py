@@ -126,6 +126,16 @@ def measure_sizes(args: Any, prefix: str, measure: Callable[[int, int, Path, int
     return rows, load
 
 
+def archive_notes(args: Any, load: list[float], command: str, *, build_extra: str = "",
+                  compare: str = "compare the ratios") -> list[str]:
+    """The archive and machine lines under a :func:`measure_sizes` benchmark's table."""
+    return [f"- Archive: N publications from `cityvoices.synth` (seed {args.seed}), each in Korean and English "
+            f"(as `cityvoices bench build`); `cityvoices build --no-pdf --no-offline`{build_extra}.",
+            f"- Machine: {machine().replace(', one process, one thread', '')}, shared with other work "
+            f"(load average {', '.join(f'{x:.1f}' for x in load)} at the end of each size: {compare}); "
+            f"command: `cityvoices bench {command} --sizes {args.sizes} --rounds {args.rounds}`."]
+
+
 def publish(args: Any, name: str, text: str) -> None:
     """Print a benchmark's section and, unless ``--no-write``, write it into
     ``--output`` (default: the repository's BENCHMARKS.md)."""

@@ -158,10 +158,6 @@ def run(args: argparse.Namespace) -> int:
                  "`on_pre_page` handler to the last `on_page_content` one, and the first `on_page_context` to the "
                  "last `on_post_page` (body, template, hooks); per language process, the longer one counted (they "
                  "run at the same time).")
-    notes.append(f"- Archive: N publications from `cityvoices.synth` (seed {args.seed}), each in Korean and English "
-                 "(as `cityvoices bench build`); `cityvoices build --no-pdf --no-offline`.")
-    notes.append(f"- Machine: {bench.machine().replace(', one process, one thread', '')}, shared with other work "
-                 f"(load average {', '.join(f'{x:.1f}' for x in load)} at the end of each size: compare the ratios "
-                 f"of the pairs); command: `cityvoices bench magazine --sizes {args.sizes} --rounds {args.rounds}`.")
+    notes += bench.archive_notes(args, load, "magazine", compare="compare the ratios of the pairs")
     bench.publish(args, NAME, table(rows) + "\n\n" + "\n".join(notes) + "\n")
     return EXIT_CLEAN if ok else EXIT_FINDINGS

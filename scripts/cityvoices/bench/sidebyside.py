@@ -119,11 +119,6 @@ def run(args: argparse.Namespace) -> int:
                  "time, so the longer is counted. Making the pages: normalizing the other language's text (as "
                  "its own page does), cutting the article's own rendering into rows, rendering the other "
                  "language, laying out the page (its template rendering is in the build time only).")
-    notes.append(f"- Archive: N publications from `cityvoices.synth` (seed {args.seed}), each in Korean and English "
-                 "(as `cityvoices bench build`); `cityvoices build --no-pdf --no-offline`, with and without "
-                 "`--no-parallel`.")
-    notes.append(f"- Machine: {bench.machine().replace(', one process, one thread', '')}, shared with other work "
-                 f"(load average {', '.join(f'{x:.1f}' for x in load)} at the end of each size: compare the ratios); "
-                 f"command: `cityvoices bench side-by-side --sizes {args.sizes} --rounds {args.rounds}`.")
+    notes += bench.archive_notes(args, load, "side-by-side", build_extra=", with and without `--no-parallel`")
     bench.publish(args, NAME, table(rows) + "\n\n" + "\n".join(notes) + "\n")
     return EXIT_CLEAN if ok else EXIT_FINDINGS
