@@ -88,7 +88,7 @@ def table(rows: list[dict]) -> str:
            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in rows:
         out.append(f"| {r['n']} | {r['off']:.1f} | {r['on']:.1f} | +{(r['on'] / r['off'] - 1) * 100:.0f}% | "
-                   f"{r['generated']} | {r['align']:.2f} | {r['align_only']:.2f} | "
+                   f"{r['generated']} | {r['align']:.3f} | {r['align_only']:.3f} | "
                    f"{r['align'] / r['on_seconds'] * 100:.1f}% | {r['page']:.2f} |")
     return "\n".join(out)
 
