@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from helpers import CORPUS, ROOT, SEED_ARTICLE
 from test_align import BLANK_LINES, BLOCKS, documents
 
-from cityvoices import align, frontmatter, parallel, render, sidebyside, textio, urls
+from cityvoices import align, frontmatter, i18n, parallel, render, sidebyside, textio, urls
 from cityvoices.integrations import engine
 
 SEED_DIR = ROOT / "docs" / SEED_ARTICLE
@@ -87,6 +87,37 @@ def test_ids_and_links_are_made_for_the_page():
     assert f'href="{urls.href(urls.relative_url("en/cityvoices/2014-1/y/", page))}#part"' in out
     assert 'href="https://e.org/"' in out and 'href="../../../../../etc/passwd"' in out
     assert 'src="../../../../../cityvoices/2014-1/x/images/f%201.svg"' in out
+
+
+@pytest.mark.parametrize("lang,page_cut,rendered,source,expected", [
+    # the generator resolved the image and the page link for the English page
+    ("en", '<img src="../../../../cityvoices/2014-1/x/images/a.svg">', '<img src="images/a.svg">',
+     "![](images/a.svg)", True),
+    ("en", '<a href="../../../../en/cityvoices/2014-1/y/">y</a>', '<a href="../y/index.md">y</a>',
+     "[y](../y/index.md)", True),
+    # left as typed (raw HTML, a file that is not there): relative to the page it means another file
+    ("en", '<img src="img/a.svg">', '<img src="img/a.svg">', '<img src="img/a.svg">', False),
+    ("en", '<a href="a.html?x=1&amp;y=2">a</a>', '<a href="a.html?x=1&amp;y=2">a</a>', "[a](a.html?x=1&y=2)", False),
+    # ... unless the page sits where its source does (a Korean article)
+    ("ko", '<img src="img/a.svg">', '<img src="img/a.svg">', '<img src="img/a.svg">', True),
+    # absolute links and fragments mean the same anywhere
+    ("en", '<a href="https://example.org/a">a</a> <a href="#fn:1">1</a> <img src="/a.svg">',
+     '<a href="https://example.org/a">a</a> <a href="#fn:1">1</a> <img src="/a.svg">',
+     '<img src="/a.svg"> [a](https://example.org/a)', True),
+])
+def test_a_cut_stands_in_for_a_rendering_only_when_its_links_mean_the_same(lang, page_cut, rendered, source,
+                                                                          expected):
+    """``portable``: the article page's cut localizes as the rendering of the
+    source does (the cut of one language's process may then stand in for the
+    other process's rendering), judged from the cut and the typed text alone."""
+    src_uri = f"cityvoices/2014-1/x/index.{lang}.md"
+    article = urls.page_url(src_uri, lang)
+    page = urls.side_by_side_url("cityvoices/2014-1/x", i18n.other(lang))
+    side = sidebyside.Side(lang, [page_cut], "", base="page")
+    assert sidebyside.portable(side, src_uri=src_uri, rendered_at=article, source=source) is expected
+    from_page = sidebyside.localize(page_cut, lang, src_uri=src_uri, page_url=page, rendered_at=article)
+    from_source = sidebyside.localize(rendered, lang, src_uri=src_uri, page_url=page)
+    assert (from_page == from_source) is expected
 
 
 @pytest.mark.parametrize("page_lang", ["ko", "en"])

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import ROOT, SEED_ARTICLE, build_site, make_fixture_project
+from helpers import CORPUS, ROOT, SEED_ARTICLE, build_site, make_fixture_project, mkdocs_env
 
 from cityvoices import urls
 
@@ -43,6 +43,73 @@ def test_every_bilingual_publication_has_its_side_by_side_page_in_both_sites(sit
         alternates = {a["hreflang"]: a["href"] for a in page.select('link[rel="alternate"][hreflang]')}
         for other, target in PAGES.items():
             assert (site_dir / path / alternates[other]).resolve() == (site_dir / target).resolve()
+
+
+@pytest.mark.build
+def test_both_columns_come_from_one_rendering(site_dir):
+    """Each column is its article's body as the site renders it, and nothing
+    of the page around it: the tags, issue navigation and related reading
+    stay on the article page (they once sat in the page's own language's
+    notes cell), and neither column carries the article's search marks or
+    section numbers, so the two languages are alike whichever process cut them."""
+    for path in PAGES.values():
+        page = soup(site_dir, path)
+        rows = page.select_one(".cv-par-rows")
+        assert rows.select(".cv-par-notes .cv-par-cell") and rows.select("li[id]")
+        assert not rows.select(".cv-tags, .cv-issue-nav, .cv-related, .cv-card")
+        assert not rows.select("[data-search-exclude], [data-cv-sec]")
+        for cell in rows.select(".cv-par-notes .cv-par-cell"):
+            assert [el.name for el in cell.find_all(recursive=False)] == ["div"]  # the notes list, only
+
+
+def _corpus_docs() -> dict[str, str]:
+    """The real parallel pairs of the corpus as publications (code, blocks,
+    tables, raw HTML, links to pages that are not there), with the seed article."""
+    docs: dict[str, str] = {}
+    for n, en in enumerate(sorted(CORPUS.rglob("*.en.md"))):
+        ko = en.with_name(en.name[:-6] + ".ko.md")
+        if not ko.exists():
+            continue
+        for lang, src in (("ko", ko), ("en", en)):
+            docs[f"cityvoices/2099-1/{en.parent.name}-{n:02d}/index.{lang}.md"] = (
+                f"---\ntitle: {en.stem[:-3]} ({lang})\ntype: article\ndate: 2099-01-{n % 28 + 1:02d}\n"
+                f"issue: 2099-1\nauthors: [A. Writer]\n---\n\n" + src.read_text(encoding="utf-8"))
+    for path in (ROOT / "docs" / SEED_ARTICLE).rglob("*"):
+        if path.is_file():
+            docs[path.relative_to(ROOT / "docs").as_posix()] = path.read_text(encoding="utf-8") \
+                if path.suffix == ".md" else path.read_bytes()
+    for name in ("index", "cityvoices/index"):
+        for lang in ("ko", "en"):
+            docs[f"{name}.{lang}.md"] = f"---\ntitle: {name}\n---\n\n{name}\n"
+    return docs
+
+
+@pytest.mark.build
+@pytest.mark.slow
+def test_rows_cut_by_the_other_process_give_the_page_rendered_here(tmp_path):
+    """A parallel build takes the other language's column from that
+    language's process (its article's cut); a serial build's first language
+    renders it itself.  Over the corpus's real pairs the pages are the same,
+    byte for byte, and each build did take the way it says."""
+    docs = _corpus_docs()
+    n = sum(1 for rel in docs if rel.endswith("/index.ko.md") and rel.count("/") == 3)
+    assert n == 17  # the corpus's 16 pairs and the seed
+    cfg = make_fixture_project(tmp_path / "p", docs)
+    pages = {}
+    for mode in ("parallel", "serial"):
+        stats = tmp_path / f"{mode}.jsonl"
+        build_site(cfg, tmp_path / mode, strict=False, serial=mode == "serial",
+                   env=mkdocs_env(CV_SIDE_BY_SIDE_STATS=str(stats)))
+        taken = {rec["lang"]: rec for rec in map(json.loads, stats.read_text(encoding="utf-8").splitlines())}
+        assert {lang: rec["pages"] for lang, rec in taken.items()} == {"ko": n, "en": n}
+        if mode == "serial":  # Korean first: nothing English to take yet; English takes every Korean cut
+            assert (taken["ko"]["taken"], taken["en"]["rendered"]) == (0, 0)
+        else:  # whichever process came second to its side-by-side pages found every cut of the other
+            assert max(rec["taken"] for rec in taken.values()) == n
+        pages[mode] = {p.relative_to(tmp_path / mode).as_posix(): p.read_bytes()
+                       for p in (tmp_path / mode).rglob("side-by-side/index.html")}
+    assert len(pages["serial"]) == 2 * n
+    assert pages["parallel"] == pages["serial"]
 
 
 @pytest.mark.build

@@ -209,6 +209,31 @@ def figure_parts(html: str) -> tuple[str, str] | None:
 # --------------------------------------------------------------------------
 # Ids and URLs for the page
 
+def _url(value: str, lang: str, src_dir: str, page_url: str) -> str | None:
+    """A link's value on the page at ``page_url``, for HTML rendered with
+    links relative to ``src_dir`` (``None``: left as it is)."""
+    if value.startswith("#"):
+        return f"#{lang}-{value[1:]}" if len(value) > 1 else value
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or value.startswith("/") or not parts.path:
+        return None
+    target = posixpath.normpath(posixpath.join(src_dir, unquote(parts.path)))
+    if target.startswith("../") or target == "..":
+        return None
+    if target.endswith(".md"):
+        if not syntax.split_lang(target):
+            target = target[:-3] + f".{lang}.md"
+        target = urls.page_url(target, lang)
+    elif parts.path.endswith("/") and target != ".":
+        target += "/"
+    elif target == ".":
+        target = ""
+    value = urls.href(urls.relative_url(target, page_url))
+    if parts.fragment:  # another page's part: its ids are its own
+        value += "#" + parts.fragment
+    return value
+
+
 def localize(fragment: str, lang: str, *, src_uri: str, page_url: str, rendered_at: str | None = None) -> str:
     """Prefix ids with the language and rewrite links for the page at
     ``page_url`` (site path): ``#x`` -> ``#<lang>-x``, images and other
@@ -221,29 +246,35 @@ def localize(fragment: str, lang: str, *, src_uri: str, page_url: str, rendered_
         attr, value, close = m.group(1), _html.unescape(m.group(2)), m.group(3)
         if attr.strip().startswith("id"):
             value = f"{lang}-{value}"
-        elif value.startswith("#"):
-            value = f"#{lang}-{value[1:]}" if len(value) > 1 else value
         else:
-            parts = urlsplit(value)
-            if parts.scheme or parts.netloc or value.startswith("/") or not parts.path:
+            value = _url(value, lang, src_dir, page_url)
+            if value is None:
                 return m.group(0)
-            target = posixpath.normpath(posixpath.join(src_dir, unquote(parts.path)))
-            if target.startswith("../") or target == "..":
-                return m.group(0)
-            if target.endswith(".md"):
-                if not syntax.split_lang(target):
-                    target = target[:-3] + f".{lang}.md"
-                target = urls.page_url(target, lang)
-            elif parts.path.endswith("/") and target != ".":
-                target += "/"
-            elif target == ".":
-                target = ""
-            value = urls.href(urls.relative_url(target, page_url))
-            if parts.fragment:  # another page's part: its ids are its own
-                value += "#" + parts.fragment
         return f"{attr}{_html.escape(value)}{close}"
 
     return ATTR_URL_RE.sub(sub, fragment)
+
+
+def portable(side: Side, *, src_uri: str, rendered_at: str, source: str) -> bool:
+    """Whether ``side``, cut from the page at ``rendered_at``, localizes to
+    what :func:`render_side` of the same text would (so either may stand in
+    for the other).  The generator rewrites the links it resolves for the
+    page; a link it leaves as typed (raw HTML, a target that is not there)
+    means something else relative to the page than to the source, and such
+    a link (a relative one whose target differs, found as typed in
+    ``source``) makes the cut not portable."""
+    page_dir, src_dir = rendered_at.rstrip("/"), posixpath.dirname(src_uri)
+    if page_dir == src_dir:
+        return True
+    for piece in (*side.pieces, side.footnotes):
+        for m in ATTR_URL_RE.finditer(piece):
+            if m.group(1).strip().startswith("id"):
+                continue
+            value = _html.unescape(m.group(2))
+            if (_url(value, side.lang, page_dir, "x/") != _url(value, side.lang, src_dir, "x/")
+                    and (value in source or m.group(2) in source)):
+                return False
+    return True
 
 
 # --------------------------------------------------------------------------

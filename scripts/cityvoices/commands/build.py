@@ -77,6 +77,7 @@ def add_build_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", dest="child_lang", default=None, help=argparse.SUPPRESS)
     p.add_argument("--phase-stats", dest="phase_stats", default=None, help=argparse.SUPPRESS)
     p.add_argument("--digests", dest="digests", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--share-rows", dest="share_rows", default=None, help=argparse.SUPPRESS)
 
 
 # -- one language, in this process (the child) ------------------------------------------------
@@ -88,7 +89,7 @@ def build_one(args: argparse.Namespace) -> int:
     try:
         report = engine.build_language(args.config_file, args.child_lang, args.site_dir, strict=args.strict,
                                        features=feature_overrides(args), stats=args.phase_stats,
-                                       digests=args.digests)
+                                       digests=args.digests, share_rows=args.share_rows)
     except CityVoicesError as exc:
         print(exc.problem.format(), file=sys.stderr)
         return EXIT_ERROR
@@ -216,6 +217,8 @@ def _run_children(plan: list[buildpar.LangJob], config_file: Path, tmp: Path, *,
                     cmd += ["--phase-stats", str(tmp / f"{job.lang}.stats.json")]
                 if digests is not None:
                     cmd += ["--digests", str(digests)]
+                # the side-by-side pages' rows: each language's cuts, for the other (integrations.sidebyside)
+                cmd += ["--share-rows", str(tmp)]
                 with open(log_path, "wb") as log:
                     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=_env(),
                                             cwd=str(config_file.parent), preexec_fn=_die_with_parent)

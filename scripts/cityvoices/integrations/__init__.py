@@ -22,7 +22,9 @@ from typing import Any
 #: Event modules, in the order their handlers run.  ``search`` comes after
 #: every module that adds page furniture (``magazine``'s header and footer, ``pdf``'s download links): its
 #: ``on_page_content`` marks that furniture to be left out of the search text.
-MODULES = ("normalize", "site", "magazine", "translations", "pdf", "search", "chrome", "sidebyside")
+#: ``sidebyside_cut`` right after ``site``: it cuts the articles' finished bodies, before any furniture.
+MODULES = ("normalize", "site", "sidebyside_cut", "magazine", "translations", "pdf", "search", "chrome",
+           "sidebyside")
 
 _modules: list[ModuleType] | None = None
 

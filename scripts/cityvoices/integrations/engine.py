@@ -297,12 +297,19 @@ def _run_build(config: Any, *, command: str = "build", serve_url: str | None = N
 def build_language(config_file: str | os.PathLike, lang: str, site_dir: str | os.PathLike, *,
                    strict: bool = False, features: Mapping[str, bool] | None = None,
                    stats: str | os.PathLike | None = None,
-                   digests: str | os.PathLike | None = None) -> BuildReport:
+                   digests: str | os.PathLike | None = None,
+                   share_rows: str | os.PathLike | None = None) -> BuildReport:
     """Build one language into ``site_dir`` in this process (the child side
     of ``cityvoices build``).  ``stats``: write this process's per-phase
     times there as JSON (:mod:`~cityvoices.integrations.timing`);
     ``digests``: a JSON file of the content digests the parent took of the
-    inputs (:func:`cityvoices.uptodate.known_digests`), not taken again."""
+    inputs (:func:`cityvoices.uptodate.known_digests`), not taken again;
+    ``share_rows``: a folder of the build's own where this process and the
+    other languages' share the side-by-side pages' rows
+    (:func:`cityvoices.integrations.sidebyside.share_rows`)."""
+    from cityvoices.integrations import sidebyside as _sidebyside
+
+    _sidebyside.share_rows(share_rows, lang)
     with _phase_stats(stats):
         if digests:
             import json

@@ -13,10 +13,25 @@ page sits in the article's downloads row
 The page's own language is the article page's rendering itself: in
 ``on_page_markdown`` the article's Markdown gets the row markers
 (:func:`cityvoices.sidebyside.marked_markdown`, comments that change nothing
-in the rendering), and in ``on_page_content`` (this module runs last) they are
-cut out again, the pieces kept for the side-by-side page.  The other
-language, which this language build does not render, is rendered here with the
-same Markdown configuration.
+in the rendering), and right after :mod:`~cityvoices.integrations.site` has
+finished the body (:func:`cut_article`, called by
+:mod:`~cityvoices.integrations.sidebyside_cut`, before the magazine's
+furniture, the search marks and the switcher's section numbers) they are
+cut out again, the pieces kept for the side-by-side page.  At that point
+the page's HTML is what :func:`cityvoices.sidebyside.render_side` makes of
+the same text (only its links are relative to the page instead of the
+source, which :func:`cityvoices.sidebyside.localize` evens out), so the
+two are interchangeable.
+
+The other language, which this language build does not render as a page,
+comes from that language's own cut when it is at hand: in one process (a
+preview, ``--serial``) the other build's, in a parallel build the other
+process's, which ``cityvoices build`` lets the two share through a folder of
+its own (:func:`share_rows`: each process appends its cuts to a file there
+and reads the other's).  A cut is taken only for the very text this build
+aligned (the marked text's digest); anything else is rendered here with the
+same Markdown configuration.  Either way the page is the same, byte for
+byte; sharing saves the second rendering of every article.
 
 The pages are generated files (``File.generated``, like the stand-in pages
 of :mod:`cityvoices.integrations.translations`), added in ``on_nav`` so
@@ -29,9 +44,13 @@ single-language pages.  ``extra.cityvoices.parallel: false`` (or
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import pickle
+import struct
 import time
+from pathlib import Path
 from typing import Any
 
 from cityvoices import align, i18n, normalize, parallel, sidebyside, urls
@@ -42,16 +61,22 @@ SCRIPT = "assets/javascripts/cv-parallel.js"
 
 #: per language build (a preview keeps both languages loaded in one process):
 #: pages (generated page src_uri -> publication key), pubs, articles (source
-#: -> key), alignments and sides (key -> this pass's), timings
+#: -> key), alignments and sides (key -> this pass's), marked (key -> digest
+#: of the marked text its side was cut from), portable (keys whose cut may
+#: stand in for a rendering of the text: sidebyside.portable), timings
 _langs: dict[str, dict[str, Any]] = {}
+#: the other process's cuts in a parallel build (:func:`share_rows`)
+_shared: dict[str, Any] = {}
 #: the Markdown instance (of the configuration in use) and the sources by path (of one snapshot)
 _markdown: dict[int, Any] = {}
 _snapshot: dict[str, Any] = {}
 
 
 def _reset(lang: str) -> dict[str, Any]:
-    _langs[lang] = {"pages": {}, "pubs": {}, "articles": {}, "alignments": {}, "sides": {}, "seconds": 0.0,
-                    "align_seconds": 0.0, "align_only": 0.0, "normalize": 0.0}
+    _langs[lang] = {"pages": {}, "pubs": {}, "articles": {}, "alignments": {}, "sides": {}, "marked": {},
+                    "texts": {}, "portable": set(),
+                    "seconds": 0.0, "align_seconds": 0.0, "align_only": 0.0, "normalize": 0.0,
+                    "taken": 0, "rendered": 0}
     return _langs[lang]
 
 
@@ -81,7 +106,8 @@ def on_files(files: Any, config: Any, **_: Any) -> None:
     # article align and render both sides themselves).
     state = _st(config)
     state["alignments"].clear()
-    state["sides"].clear()
+    for name in ("sides", "marked", "texts", "portable"):
+        state[name].clear()
 
 
 def on_nav(nav: Any, config: Any, files: Any, **_: Any) -> Any:
@@ -184,8 +210,91 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any, **_: Any
     al = align.align_structures(pair["ko"], pair["en"])
     state["align_only"] += time.perf_counter() - t1
     state["alignments"][key] = al
+    marked = sidebyside.marked_markdown(al, lang)
+    state["marked"][key] = _digest(marked)
+    state["texts"][key] = marked  # for cut_article, which takes it
     state["align_seconds"] += time.perf_counter() - t0
-    return sidebyside.marked_markdown(al, lang)
+    return marked
+
+
+def _digest(marked: str) -> str:
+    return hashlib.blake2b(marked.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def cut_article(html: str, page: Any, config: Any) -> str | None:
+    """An article with a side-by-side page, its body just finished
+    (:mod:`~cityvoices.integrations.sidebyside_cut`): keep its rows' pieces
+    (shared with the other language's process, if any) and take the markers
+    out (the page is as it would be without them)."""
+    state = _st(config)
+    key = state["articles"].get(page.file.src_uri)
+    if key is None or key not in state["alignments"]:
+        return None
+    t0 = time.perf_counter()
+    lang = current_lang(config)
+    side = state["sides"][key] = sidebyside.cut_side(state["alignments"][key], lang, html)
+    src = page.file.src_uri
+    if sidebyside.portable(side, src_uri=src, rendered_at=urls.page_url(src, lang), source=state["texts"].pop(key)):
+        state["portable"].add(key)
+        if _shared.get("lang") == lang:
+            _publish(key, state["marked"][key], side)
+    state["seconds"] += time.perf_counter() - t0
+    return sidebyside.strip_marks(html)
+
+
+# --------------------------------------------------------------------------
+# Cuts shared between the language processes of one parallel build
+
+_HEAD = struct.Struct("<I")
+
+
+def share_rows(folder: str | os.PathLike | None, lang: str) -> None:
+    """This process builds ``lang`` next to the other language's process,
+    both handed ``folder`` (a folder of the build's own, ``cityvoices build``):
+    each appends its cuts to ``<folder>/<lang>.rows`` and reads the other's.
+    ``None``: nothing shared."""
+    _shared.clear()
+    if folder is not None:
+        _shared.update(folder=Path(folder), lang=lang, out=None, offset=0, got={})
+
+
+def _publish(key: str, marked: str, side: sidebyside.Side) -> None:
+    out = _shared.get("out")
+    if out is None:
+        out = _shared["out"] = open(_shared["folder"] / f"{_shared['lang']}.rows", "ab")
+    blob = pickle.dumps((key, marked, side), protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(_HEAD.pack(len(blob)) + blob)  # one record a write, whole records only
+    out.flush()
+
+
+def _other_cut(key: str, lang: str, marked: str) -> sidebyside.Side | None:
+    """``lang``'s cut of ``key`` for the text ``marked`` (digest): from the
+    other build of this process, else from the other process's file, read
+    up to its last whole record; ``None`` if neither has it (yet)."""
+    state = _langs.get(lang)
+    if state is not None and state["marked"].get(key) == marked and key in state["portable"]:
+        return state["sides"][key]
+    if not _shared or _shared["lang"] == lang:
+        return None
+    got = _shared["got"]
+    if key not in got:
+        try:
+            with open(_shared["folder"] / f"{lang}.rows", "rb") as fh:
+                fh.seek(_shared["offset"])
+                data = fh.read()
+        except OSError:
+            data = b""
+        at = 0
+        while at + _HEAD.size <= len(data):
+            (size,) = _HEAD.unpack_from(data, at)
+            if at + _HEAD.size + size > len(data):
+                break  # being written
+            k, digest, side = pickle.loads(data[at + _HEAD.size: at + _HEAD.size + size])
+            got[k] = (digest, side)
+            at += _HEAD.size + size
+        _shared["offset"] += at
+    digest, side = got.pop(key, (None, None))
+    return side if digest == marked else None
 
 
 def _build_page(config: Any, key: str, lang: str, page_url: str) -> str:
@@ -201,7 +310,13 @@ def _build_page(config: Any, key: str, lang: str, page_url: str) -> str:
         own = sidebyside.render_side(al, lang, lambda text: _convert(config, text))
         own.base = "source"
     other = i18n.other(lang)
-    sides = {lang: own, other: sidebyside.render_side(al, other, lambda text: _convert(config, text))}
+    theirs = _other_cut(key, other, _digest(sidebyside.marked_markdown(al, other)))
+    if theirs is None:
+        theirs = sidebyside.render_side(al, other, lambda text: _convert(config, text))
+        state["rendered"] += 1
+    else:
+        state["taken"] += 1
+    sides = {lang: own, other: theirs}
     text = sidebyside.PageText(
         title={lg: pub.versions[lg].title or key for lg in i18n.LANGS},
         article_url={lg: urls.page_url(srcs[lg], lg) for lg in i18n.LANGS},
@@ -211,16 +326,10 @@ def _build_page(config: Any, key: str, lang: str, page_url: str) -> str:
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> str | None:
-    # Last of our modules.  An article: keep its rows' pieces and take the
-    # markers out (the page is as it would be without them).  A generated
-    # page: its placeholder body becomes the side-by-side view.
+    # Last of our modules (the articles were cut earlier, cut_article): a
+    # generated page's placeholder body becomes the side-by-side view.
     t0 = time.perf_counter()
     state = _st(config)
-    key = state["articles"].get(page.file.src_uri)
-    if key is not None and key in state["alignments"]:
-        state["sides"][key] = sidebyside.cut_side(state["alignments"][key], current_lang(config), html)
-        state["seconds"] += time.perf_counter() - t0
-        return sidebyside.strip_marks(html)
     key = state["pages"].get(page.file.src_uri)
     if key is None:
         return None
@@ -254,14 +363,19 @@ def on_post_build(config: Any, **_: Any) -> None:
     # does) belongs to making the pages
     aligning = state["align_seconds"] - state["normalize"]
     making = state["seconds"] + state["normalize"]
-    log.info("CityVoices side-by-side: %s, %d page(s), aligning %.2f s, making the pages %.2f s", lang,
-             len(state["pages"]), aligning, making)
+    log.info("CityVoices side-by-side: %s, %d page(s), aligning %.2f s, making the pages %.2f s; the other "
+             "language's rows: %d cut by its own build, %d rendered here", lang, len(state["pages"]), aligning,
+             making, state["taken"], state["rendered"])
+    if _shared.get("out") is not None:
+        _shared["out"].close()
+        _shared["out"] = None
     stats = os.environ.get("CV_SIDE_BY_SIDE_STATS")  # benchmarks: where to append timings
     if stats:
         with open(stats, "a", encoding="utf-8") as fh:
             fh.write(json.dumps({"lang": lang, "pages": len(state["pages"]), "align_seconds": aligning,
                                  "align_only_seconds": state["align_only"], "page_seconds": making,
-                                 "normalize_seconds": state["normalize"]}) + "\n")
+                                 "normalize_seconds": state["normalize"], "taken": state["taken"],
+                                 "rendered": state["rendered"]}) + "\n")
 
 
 def pages_for_keys(lang: str, keys: set[str]) -> set[str]:
