@@ -29,8 +29,9 @@ preview, ``--serial``) the other build's, in a parallel build the other
 process's, which ``cityvoices build`` lets the two share through a folder of
 its own (:func:`share_rows`: each process appends its cuts to a file there
 and reads the other's).  A cut is taken only for the very text this build
-aligned (the marked text's digest); anything else is rendered here with the
-same Markdown configuration.  Either way the page is the same, byte for
+aligned (the marked text's digest), and only when its links mean on the
+other page what they meant on its own (:func:`cityvoices.sidebyside.portable`);
+anything else is rendered here with the same Markdown configuration.  Either way the page is the same, byte for
 byte; sharing saves the second rendering of every article.
 
 The pages are generated files (``File.generated``, like the stand-in pages
