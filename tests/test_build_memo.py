@@ -79,3 +79,17 @@ def test_save_keeps_what_this_run_used(tmp_path: Path) -> None:
     run.save()
     last = buildcache.Memo(tmp_path, "m", "v1")
     assert (last.get("old"), last.get("kept"), last.get("new")) == (None, 2, 3)
+
+
+def test_a_publication_page_is_keyed_on_its_folder_view_any_other_on_every_front_matter() -> None:
+    folders = buildcache.publication_folders(["cityvoices/2014-1/a/index.ko.md", "cityvoices/2014-1/b/index.ko.md"])
+    views = {"cityvoices/2014-1/a": "view-a"}
+
+    def shown(src: str, **kw: bool) -> str:
+        return buildcache.shown_of(src, folders, "every-front-matter", views, **kw)
+
+    assert shown("cityvoices/2014-1/a/index.en.md") == "view-a"
+    assert shown("cityvoices/2014-1/a/side-by-side.md") == "view-a"  # a page generated in the folder
+    assert shown("cityvoices/2014-1/b/index.ko.md") == "every-front-matter"  # no module gave a view
+    assert shown("cityvoices/index.ko.md") == "every-front-matter"  # a listing: outside every folder
+    assert shown("cityvoices/2014-1/a/index.ko.md", reads_all=True) == "every-front-matter"

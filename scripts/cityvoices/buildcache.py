@@ -170,6 +170,18 @@ def inputs_of(src_uri: str, folders: frozenset[str], inputs: Inputs, *, reads_al
     return inputs.per_folder.get(owner, inputs.rest) if owner is not None else inputs.rest
 
 
+def shown_of(src_uri: str, folders: frozenset[str], shared: str, views: Mapping[str, str], *,
+             reads_all: bool = False) -> str:
+    """The digest of what the page made from ``src_uri`` shows of other
+    publications: for a page in a publication's folder, the view its modules
+    declared for that folder (``views``: ``{folder: digest}``); for any other
+    page, or a folder without a view, every publication's front matter and
+    the declared shared data (``shared``)."""
+    owner = None if reads_all else _owner(src_uri, folders)
+    view = views.get(owner) if owner is not None else None
+    return view if view is not None else shared
+
+
 def page_key(site: str, shared: str, inputs: str, src_uri: str, dest_uri: str) -> str:
     """The key of one page's output."""
     return digest("page", FORMAT, site, shared, inputs, src_uri, dest_uri)

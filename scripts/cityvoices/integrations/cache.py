@@ -220,6 +220,29 @@ class CachePlugin(BasePlugin):
                 declared[module.__name__] = shared(config)
         return buildcache.shared_digest(front, declared)
 
+    def _views(self, config: Any, lang: str, site: str, shared: str) -> dict[str, str]:
+        """``{publication folder: digest}`` of what the folder's pages show of
+        other publications, from the modules' ``cache_view(config)``.  It is
+        made of the shared data alone (front matter, declared data) and the
+        code: kept in a memo under both, so only a build whose shared data
+        changed computes it."""
+        from cityvoices.integrations import modules
+
+        memo = self.memo(f"views-{lang}", plain=True)
+        key = buildcache.digest("views", site, shared)
+        got = memo.get(key)
+        if isinstance(got, dict):
+            return got
+        per: dict[str, dict[str, Any]] = {}
+        for module in modules():
+            view = getattr(module, "cache_view", None)
+            if view is not None:
+                for folder, data in view(config).items():
+                    per.setdefault(folder, {})[module.__name__] = data
+        out = {folder: buildcache.digest("view", data) for folder, data in per.items()}
+        memo.put(key, out)
+        return out
+
     def _tree(self, config: Any, files: Any) -> dict[str, str]:
         # every file of the docs folder, whichever language this build
         # publishes (a page shows its counterpart's state), and the pages
@@ -257,12 +280,15 @@ class CachePlugin(BasePlugin):
         groups: dict[str, list[Any]] = {}
         langs = [lc for lc, _default in settings_languages(config)]
         reads_all = self._reads_all(config, folders)
+        views = self._views(config, lang, site, shared)
         for file in files.documentation_pages():
             if not self._built(file):
                 continue
-            inputs = buildcache.inputs_of(_in_docs(file.src_uri, langs), folders, tree,
-                                          reads_all=file.src_uri in reads_all)
-            self.keys[file.src_uri] = buildcache.page_key(site, shared, inputs, file.src_uri, file.dest_uri)
+            src = _in_docs(file.src_uri, langs)
+            every = file.src_uri in reads_all
+            inputs = buildcache.inputs_of(src, folders, tree, reads_all=every)
+            shown = buildcache.shown_of(src, folders, shared, views, reads_all=every)
+            self.keys[file.src_uri] = buildcache.page_key(site, shown, inputs, file.src_uri, file.dest_uri)
             groups.setdefault(inputs, []).append(file)
         for members in groups.values():
             entries = {f.src_uri: self.store.load(f.src_uri, self.keys[f.src_uri]) for f in members}

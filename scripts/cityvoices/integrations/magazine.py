@@ -10,6 +10,7 @@ which page gets which, when.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from pathlib import Path
 from typing import Any
@@ -488,6 +489,35 @@ def on_post_build(config: Any, **_: Any) -> None:
         out = site / path
         out.parent.mkdir(parents=True, exist_ok=True)
         textio.atomic_write(out, data)
+
+
+def cache_view(config: Any) -> dict[str, list]:
+    """What the pages of each publication's folder show of other
+    publications (:mod:`cityvoices.integrations.cache` keys them on it
+    instead of every publication's front matter), by folder: the issue's
+    title and link, where the byline's names lead, the tags, previous/next
+    and related reading under the article (:func:`cityvoices.magazine.article_end`,
+    cards and all) and the head's work (its issue, people's pages), made as
+    the page makes them, without rendering any Markdown.  A title edit then
+    renders the pages that show the title, not every page."""
+    lang = current_lang(config)
+    index = _index(config)
+    out: dict[str, list] = {}
+    for pub in get_catalog(config).all():
+        if not pub.is_publication:
+            continue
+        ver = pub.version(lang)
+        base = urls.page_url(ver.src_uri, lang)
+        links = magazine.article_links(index, pub, lang, base)
+        names = [p["name"] for field in ("authors", "translators")
+                 for p in frontmatter.normalize_people(ver.meta.get(field))]
+        issue = index.issue_of(pub)
+        view = [issue.display_title(lang) if issue else None, links.issue, links.section,
+                [links.person(name) for name in names], magazine.article_end(index, pub, lang, base),
+                repr(_work(pub, lang, index, config))]
+        for v in pub.versions.values():
+            out[posixpath.dirname(v.src_uri)] = view
+    return out
 
 
 def cache_shared(config: Any) -> dict[str, list]:
