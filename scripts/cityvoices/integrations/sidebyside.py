@@ -376,7 +376,7 @@ def on_post_build(config: Any, **_: Any) -> None:
             fh.write(json.dumps({"lang": lang, "pages": len(state["pages"]), "align_seconds": aligning,
                                  "align_only_seconds": state["align_only"], "page_seconds": making,
                                  "normalize_seconds": state["normalize"], "taken": state["taken"],
-                                 "rendered": state["rendered"]}) + "\n")
+                                 "rendered": state["rendered"], "portable": len(state["portable"])}) + "\n")
 
 
 def pages_for_keys(lang: str, keys: set[str]) -> set[str]:
