@@ -293,3 +293,23 @@ def test_a_cached_page_logs_its_warnings_again(project: Path) -> None:
     cold = cityvoices(*args, "--no-cache", "-d", str(project / "cold"), cwd=project)
     assert warm.returncode == cold.returncode == 2, warm.stderr
     assert "no-such-page.md" in warm.stderr and "no-such-page.md" in cold.stderr
+
+
+def test_a_deleted_publication_leaves_the_cache_with_its_pages(project: Path) -> None:
+    pages = project / ".cache" / "cityvoices" / "pages"
+    gone = _pub(project, "pub-00001")
+    folder = gone.relative_to(project / "docs").as_posix()
+    # its pages in either language build: the two versions, the side-by-side pages
+    sources = [f"{prefix}{folder}/{name}" for prefix in ("", "en/")
+               for name in ("index.ko.md", "index.en.md", "side-by-side.md")]
+    store = {lang: buildcache.Store(project / ".cache" / "cityvoices", lang) for lang in ("ko", "en")}
+    before = {lang: {p.name for p in (pages / lang).glob("*.page")} for lang in store}
+    for lang, st in store.items():
+        assert any(st.path(src).name in before[lang] for src in sources), lang
+    shutil.rmtree(gone)
+    stats = warm_and_cold(project)
+    for lang, st in store.items():
+        after = {p.name for p in (pages / lang).glob("*.page")}
+        assert not any(st.path(src).name in after for src in sources), lang
+        assert stats["processes"][lang]["cache"]["pruned"] == len(before[lang] - after) > 0
+        assert len(after) == stats["processes"][lang]["cache"]["pages"]  # one entry a page, no more

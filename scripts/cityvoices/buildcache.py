@@ -354,6 +354,25 @@ class Store:
             return None
         return entry if entry.key == key else None
 
+    def prune(self, kept: Iterable[str]) -> int:
+        """Remove the entries of pages other than ``kept`` (source paths: the
+        pages of this build; a deleted or renamed page's entry would stay
+        forever).  Returns how many were removed."""
+        names = {self.path(src).name for src in kept}
+        removed = 0
+        try:
+            listed = list(os.scandir(self.dir))
+        except FileNotFoundError:
+            return 0
+        for item in listed:
+            if item.name.endswith(".page") and item.name not in names and item.is_file(follow_symlinks=False):
+                try:
+                    os.remove(item.path)
+                    removed += 1
+                except FileNotFoundError:
+                    pass
+        return removed
+
     def save(self, src_uri: str, entry: Entry) -> None:
         """Write the entry atomically (a temporary file renamed over the old
         one; no fsync: a file cut short by a crash fails its checksum)."""

@@ -374,6 +374,7 @@ class CachePlugin(BasePlugin):
                 logging.getLogger(name).log(level, "%s", message, extra={"_cv_replayed": True})
         for kept in self.memos.values():
             kept.save()
+        pruned = self.store.prune(self.keys) if self.store else 0  # pages this build no longer has
         damaged = self.store.damaged if self.store else []
         for path, reason in damaged[:5]:
             print(Problem(path, 0, "cache-damaged", f"damaged cache entry ignored ({reason}); its pages were "
@@ -383,7 +384,7 @@ class CachePlugin(BasePlugin):
                           "ignored", "warning").format(), file=sys.stderr)
         rendered = sorted(uri for uri in self.keys if uri not in self.hits)
         self.report = {"pages": len(self.keys), "from_cache": len(self.hits), "rendered": rendered,
-                       "damaged": len(damaged)}
+                       "damaged": len(damaged), "pruned": pruned}
         log.info("CityVoices cache: %s: %d of %d pages rendered, %d from the cache", current_lang(config),
                  len(rendered), len(self.keys), len(self.hits))
 
