@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 
 from helpers import CORPUS, ROOT, SEED_ARTICLE, build_site, make_fixture_project, mkdocs_env
 
-from cityvoices import urls
+from cityvoices import i18n, urls
 
 PAGES = {lang: urls.side_by_side_url(SEED_ARTICLE, lang) for lang in ("ko", "en")}
 AXE = ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js"
@@ -108,9 +108,8 @@ def test_rows_cut_by_the_other_process_give_the_page_rendered_here(tmp_path):
         if mode == "serial":  # Korean first: nothing English to take yet; English takes every Korean cut
             assert (taken["ko"]["taken"], taken["en"]["rendered"]) == (0, 0)
         else:  # whichever process came second to its side-by-side pages found every cut the other shared
-            other = {"ko": "en", "en": "ko"}
-            assert all(rec["taken"] <= taken[other[lang]]["portable"] for lang, rec in taken.items())
-            assert any(rec["taken"] == taken[other[lang]]["portable"] for lang, rec in taken.items()), taken
+            assert all(rec["taken"] <= taken[i18n.other(lang)]["portable"] for lang, rec in taken.items())
+            assert any(rec["taken"] == taken[i18n.other(lang)]["portable"] for lang, rec in taken.items()), taken
         pages[mode] = {p.relative_to(tmp_path / mode).as_posix(): p.read_bytes()
                        for p in (tmp_path / mode).rglob("side-by-side/index.html")}
     assert len(pages["serial"]) == 2 * n
