@@ -73,7 +73,9 @@ case "$mode" in
     pip_install requirements-test.txt
     properdocs_venv
     npm_test_assets
-    exec python3 -m pytest "$@"
+    # two workers (pytest-xdist), each taking whole test files (a file's
+    # fixtures are built once); arguments after `test` come after these
+    exec python3 -m pytest -n 2 --dist loadfile "$@"
     ;;
   *)
     echo "usage: bash scripts/setup.sh build|serve|test [args]" >&2

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+from collections import Counter
 import subprocess
 import sys
 import threading
@@ -43,6 +44,20 @@ def launches(argv) -> str | None:
             if name == "cityvoices" and "pdf" in rest:
                 return "pdf"
     return None
+
+
+#: Markers of the tests that start a site build, Chromium or a PDF (the slow ones).
+HEAVY = ("build", "browser", "pdf", "slow")
+
+
+def pytest_collection_modifyitems(items):
+    """Test files with the most heavy tests first, each file's tests in their
+    own order.  ``scripts/setup.sh test`` hands whole files to two workers
+    (``-n 2 --dist loadfile``): a heavy file handed out last would leave the
+    other worker idle for all of its length."""
+    heavy = Counter(item.nodeid.split("::")[0] for item in items
+                    if any(item.get_closest_marker(m) for m in HEAVY))
+    items.sort(key=lambda item: -heavy[item.nodeid.split("::")[0]])
 
 
 @pytest.fixture(autouse=True)

@@ -29,7 +29,8 @@ def _pins() -> list[tuple[str, str]]:
 def test_every_pin_is_used():
     """Each pinned distribution is imported by our code or tests, loaded by
     mkdocs.yml (theme, plugin, Markdown extension), run as a command by the
-    tests, or required by another pin (pinned for a reproducible install):
+    tests, a pytest plugin the suite's command (scripts/setup.sh) names, or
+    required by another pin (pinned for a reproducible install):
     a pin nothing uses (kiwipiepy and its 105 MB model, once) fails here."""
     import importlib.metadata as md
     import re
@@ -65,10 +66,12 @@ def test_every_pin_is_used():
             eps = ()
         plugins = {e.name for e in eps if e.group in ("mkdocs.plugins", "mkdocs.themes")}
         scripts = {e.name for e in eps if e.group == "console_scripts"}
+        pytest_plugin = any(e.group == "pytest11" for e in eps)
         used = (names & imported or dist in required
                 or any(re.search(rf"^\s*(?:-\s+|name:\s+){re.escape(p)}\b", config, re.M) for p in plugins)
                 or any(re.search(rf"^\s*-\s+{re.escape(m)}[.:\s]", config, re.M) for m in names)
-                or any(f'"{s}"' in text or f" {s} " in setup for s in scripts))
+                or any(f'"{s}"' in text or f" {s} " in setup for s in scripts)
+                or (pytest_plugin and re.search(rf"\b{re.escape(name)}\b", setup) is not None))
         if not used:
             unused.append(f"{file}: {name}")
     assert not unused, f"pinned but used by nothing: {unused}"
