@@ -191,6 +191,36 @@ def test_plan_merge_owners_combined_files_and_conflicts():
     assert plan.conflicts == ["robots.txt"]
 
 
+def test_a_language_folder_moves_whole_only_when_no_other_tree_writes_into_it():
+    trees = {"ko": {"index.html": "a", "assets/x.js": "s"}, "en": {"en/index.html": "b", "en/a/index.html": "c",
+                                                                   "404.html": "e"}}
+    assert buildpar.whole_folders(buildpar.plan_merge(trees, "ko"), trees, "ko") == ["en"]
+    trees["ko"]["en/stray.html"] = "k"  # the default build wrote under en/: file by file
+    assert buildpar.whole_folders(buildpar.plan_merge(trees, "ko"), trees, "ko") == []
+    assert buildpar.whole_folders(buildpar.plan_merge({"ko": {"a": "1"}, "en": {"404.html": "2"}}, "ko"),
+                                  {"ko": {"a": "1"}, "en": {"404.html": "2"}}, "ko") == []
+
+
+def test_merge_trees_moves_the_language_folder_and_combines_the_rest(tmp_path):
+    def tree(root: Path, files: dict[str, str]) -> None:
+        for rel, text in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text, encoding="utf-8")
+
+    ko, en = tmp_path / "build-ko", tmp_path / "build-en"
+    tree(ko, {"index.html": "ko", "assets/x.js": "same", "404.html": "ko404"})
+    tree(en, {"en/index.html": "en", "en/deep/a/index.html": "deep", "assets/x.js": "same", "404.html": "en404",
+              "extra/en-only.json": "z"})
+    ino = (en / "en" / "deep" / "a" / "index.html").stat().st_ino
+    jobs = [buildpar.LangJob("ko", True, str(ko)), buildpar.LangJob("en", False, str(en))]
+    assert buildpar.merge_trees(jobs) == []
+    got = {p.relative_to(ko).as_posix(): p.read_text(encoding="utf-8") for p in ko.rglob("*") if p.is_file()}
+    assert got == {"index.html": "ko", "assets/x.js": "same", "404.html": "ko404", "en/index.html": "en",
+                   "en/deep/a/index.html": "deep", "extra/en-only.json": "z"}
+    assert (ko / "en" / "deep" / "a" / "index.html").stat().st_ino == ino  # moved, not copied
+    assert not (en / "en").exists()
+
+
 def test_merge_sitemaps_keeps_every_url_once():
     head = '<?xml version="1.0"?>\n<urlset>\n'
     ko = head + "    <url><loc>/a/</loc></url>\n    <url><loc>/b/</loc></url>\n</urlset>\n"

@@ -176,6 +176,22 @@ def merge_sitemaps(sitemaps: list[str]) -> str:
     return head + body + tail
 
 
+def whole_folders(plan: MergePlan, trees: dict[str, dict], default: str) -> list[str]:
+    """The languages whose ``<lang>/`` folder moves into the merged site in
+    one piece: every file under it is taken from that language's tree, and no
+    other tree wrote anything under it."""
+    out = []
+    for lang, tree in trees.items():
+        prefix = f"{lang}/"
+        if lang == default or not any(rel.startswith(prefix) for rel in tree):
+            continue
+        others = (rel for other, t in trees.items() if other != lang for rel in t)
+        if (all(plan.take.get(rel) == lang for rel in tree if rel.startswith(prefix))
+                and not any(rel.startswith(prefix) for rel in others)):
+            out.append(lang)
+    return out
+
+
 # -- applying the plan (the one function here that touches the disk) -----------------------
 
 def _tree(root: Path) -> dict[str, Path]:
@@ -209,8 +225,11 @@ def merge_trees(jobs: list[LangJob]) -> list[str]:
                for lang, tree in trees.items()}
     plan = plan_merge(digests, default.lang)
     root = Path(default.out_dir)
+    moved = whole_folders(plan, trees, default.lang)
+    for lang in moved:  # one rename for the language's whole folder
+        os.replace(Path(next(j.out_dir for j in jobs if j.lang == lang), lang), root / lang)
     for rel, lang in plan.take.items():
-        if lang == default.lang:
+        if lang == default.lang or lang in moved and rel.startswith(f"{lang}/"):
             continue
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
