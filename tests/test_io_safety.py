@@ -62,6 +62,29 @@ def test_atomic_write_refuses_read_only(tmp_path, what):
         path.chmod(0o644)
 
 
+def test_a_file_is_linked_to_the_replaced_site_only_when_it_holds_the_same_bytes(tmp_path):
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "same.html").write_bytes(b"<p>same</p>")
+    (old / "other.html").write_bytes(b"<p>else</p>")  # same size, other bytes
+    (old / "longer.html").write_bytes(b"<p>same</p>!")
+    outside = tmp_path / "secret.txt"
+    outside.write_bytes(b"<p>same</p>")
+    (old / "link.html").symlink_to(outside)  # a symlink is never followed, even to the same bytes
+    new = tmp_path / "new"
+    new.mkdir()
+    data = b"<p>same</p>"
+    assert textio.write_or_link(new / "same.html", data, old / "same.html") is True
+    assert (new / "same.html").stat().st_ino == (old / "same.html").stat().st_ino
+    for name in ("other.html", "longer.html", "link.html", "missing.html"):
+        assert textio.write_or_link(new / name, data, old / name) is False, name
+        assert (new / name).read_bytes() == data and not (new / name).is_symlink()
+        assert (new / name).stat().st_ino != os.stat(old / "same.html").st_ino
+    assert (old / "other.html").read_bytes() == b"<p>else</p>" and outside.read_bytes() == data
+    assert textio.write_or_link(new / "none.html", data, None) is False
+    assert textio.link_if_same(new / "same.html", data, old / "same.html") is False  # exists: never replaced
+
+
 def test_walker_reports_symlinks_leaving_the_docs_folder(tmp_path):
     docs = tmp_path / "docs"
     (docs / "a" / "images").mkdir(parents=True)

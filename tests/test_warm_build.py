@@ -295,6 +295,43 @@ def test_a_cached_page_logs_its_warnings_again(project: Path) -> None:
     assert "no-such-page.md" in warm.stderr and "no-such-page.md" in cold.stderr
 
 
+def test_a_warm_build_over_the_site_links_what_did_not_change(project: Path) -> None:
+    """A build that replaces a site it built links each page taken from the
+    cache, and each static file and search shard that did not change, to the
+    replaced site's file (same inode: nothing written); a rendered page is a
+    new file, and so is a file of the old site someone changed or made a
+    symlink.  The result is still a cold build's, byte for byte."""
+    build(project, "site")
+    site = project / "site"
+    inode = {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    tampered = next(p for p in sorted(site.glob("*/*/pub-*/index.html")) if "pub-00001" not in str(p))
+    tampered.write_bytes(tampered.read_bytes() + b"<!-- changed by hand -->")
+    away = next(p for p in sorted(site.glob("en/*/*/pub-*/index.html")) if "pub-00001" not in str(p))
+    outside = project / "outside.html"
+    outside.write_bytes(away.read_bytes())
+    away.unlink()
+    away.symlink_to(outside)
+    body_edit(project)
+    stats, _ = build(project, "site")
+    build(project, "cold", "--no-cache")
+    assert_same_site(site, project / "cold")
+    now = {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    kept = {rel for rel in now if inode.get(rel) == now[rel]}
+    for lang, proc in stats["processes"].items():
+        cache = proc["cache"]
+        assert cache["linked"] == cache["from_cache"] - 1 > 0, lang  # all but the tampered or symlinked page
+        assert cache["static_linked"] > 0, lang
+    edited = _pub(project, "pub-00001").relative_to(project / "docs").as_posix()
+    assert f"{edited}/index.html" not in kept and f"en/{edited}/index.html" not in kept
+    assert tampered.relative_to(site).as_posix() not in kept and away.relative_to(site).as_posix() not in kept
+    assert not away.is_symlink() and outside.read_bytes() != b""
+    for rel in ("index.html", "assets/css/cityvoices.css", "assets/images/favicon.png"):
+        assert rel in kept, rel  # the home page shows no article's body; our stylesheet; the theme's
+    for lang in ("ko", "en"):  # search shards the edit left as they were
+        assert any(rel.startswith(f"assets/javascripts/cv-search/{lang}/") for rel in kept), lang
+    assert len(kept) > len(now) / 2
+
+
 def test_a_deleted_publication_leaves_the_cache_with_its_pages(project: Path) -> None:
     pages = project / ".cache" / "cityvoices" / "pages"
     gone = _pub(project, "pub-00001")

@@ -150,6 +150,41 @@ def replace_file(path: Path, data: bytes, *, mode: int | None = None, fsync: boo
         raise
 
 
+def link_if_same(path: str | os.PathLike, data: bytes, previous: str | os.PathLike | None) -> bool:
+    """Make the new file ``path`` (in a folder being built) a hard link to
+    ``previous`` (the same file in the site this build replaces) if that is
+    a regular file holding exactly ``data``; returns whether it did.  A link
+    writes nothing, keeps the file's time (so its HTTP validators) and leaves
+    nothing to free when the replaced site is deleted.  For output folders
+    this project writes, whose files are never rewritten in place (a linked
+    file is the replaced site's until that is deleted: later steps replace
+    files, :func:`replace_file`)."""
+    if previous is None:
+        return False
+    try:
+        st = os.lstat(previous)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+            return False
+        with open(previous, "rb") as fh:
+            if fh.read(len(data) + 1) != data:
+                return False
+        os.link(previous, path)
+        return True
+    except OSError:  # gone, unreadable, another file system, no hard links there: not linked
+        return False
+
+
+def write_or_link(path: str | os.PathLike, data: bytes, previous: str | os.PathLike | None = None) -> bool:
+    """``data`` as the new file ``path``: linked to ``previous`` when that
+    holds the same bytes (:func:`link_if_same`), else written.  Returns
+    whether it linked."""
+    if link_if_same(path, data, previous):
+        return True
+    with open(path, "wb") as fh:
+        fh.write(data)
+    return False
+
+
 def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
@@ -269,6 +304,11 @@ def check_output_dir(path: str | os.PathLike, *, protect: tuple[str | os.PathLik
                               f"was written. Choose an empty or new folder, or, if it is meant for this "
                               f"output (a gh-pages worktree), add an empty {OUTPUT_MARKER} file to it",
                               "output-not-ours")
+
+
+def is_our_output(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is an output folder carrying our marker (a site we built)."""
+    return os.path.isfile(os.path.join(path, OUTPUT_MARKER)) and not os.path.islink(path)
 
 
 def mark_output_dir(path: str | os.PathLike) -> None:

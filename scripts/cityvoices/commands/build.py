@@ -78,6 +78,7 @@ def add_build_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--phase-stats", dest="phase_stats", default=None, help=argparse.SUPPRESS)
     p.add_argument("--digests", dest="digests", default=None, help=argparse.SUPPRESS)
     p.add_argument("--share-rows", dest="share_rows", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--previous", dest="previous", default=None, help=argparse.SUPPRESS)
 
 
 # -- one language, in this process (the child) ------------------------------------------------
@@ -89,7 +90,8 @@ def build_one(args: argparse.Namespace) -> int:
     try:
         report = engine.build_language(args.config_file, args.child_lang, args.site_dir, strict=args.strict,
                                        features=feature_overrides(args), stats=args.phase_stats,
-                                       digests=args.digests, share_rows=args.share_rows)
+                                       digests=args.digests, share_rows=args.share_rows,
+                                       previous=args.previous)
     except CityVoicesError as exc:
         print(exc.problem.format(), file=sys.stderr)
         return EXIT_ERROR
@@ -191,11 +193,14 @@ def _show_log(lang: str, text: str) -> None:
 
 def _run_children(plan: list[buildpar.LangJob], config_file: Path, tmp: Path, *, strict: bool, quiet: bool,
                   width: int, overrides: dict[str, bool], stats: dict,
-                  phases: bool = False, digests: Path | None = None) -> tuple[list[str], list[str]]:
+                  phases: bool = False, digests: Path | None = None,
+                  previous: Path | None = None) -> tuple[list[str], list[str]]:
     """Run one child per language; returns (failed languages, languages with
     failed outputs).  ``phases``: each child times its phases
     (``stats["processes"][lang]["phases"]`` …); ``digests``: the inputs'
-    content digests this process took (the children take them over)."""
+    content digests this process took (the children take them over);
+    ``previous``: the site folder this build replaces (the children link the
+    pages that did not change to its files)."""
     procs: dict[int, tuple[str, subprocess.Popen, float]] = {}
     logs: dict[str, Path] = {}
     failed: list[str] = []
@@ -219,6 +224,8 @@ def _run_children(plan: list[buildpar.LangJob], config_file: Path, tmp: Path, *,
                     cmd += ["--digests", str(digests)]
                 # the side-by-side pages' rows: each language's cuts, for the other (integrations.sidebyside)
                 cmd += ["--share-rows", str(tmp)]
+                if previous is not None:
+                    cmd += ["--previous", str(previous)]
                 with open(log_path, "wb") as log:
                     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=_env(),
                                             cwd=str(config_file.parent), preexec_fn=_die_with_parent)
@@ -295,7 +302,8 @@ def build_site(config_file: str, site_dir: str | None, *, strict: bool = False, 
                 digests = tmp / "digests.json"
                 textio.atomic_write(digests, json.dumps(uptodate.known_digests(snap)).encode("utf-8"))
             failed, partial = _run_children(plan, config_path, tmp, strict=strict, quiet=quiet, width=width,
-                                            overrides=overrides, stats=stats, phases=timed, digests=digests)
+                                            overrides=overrides, stats=stats, phases=timed, digests=digests,
+                                            previous=dest if textio.is_our_output(dest) else None)
         if serial and timed:  # the phases of this process (every language, one after another)
             _read_phases(tmp / "serial.stats.json", stats)
         if failed:

@@ -36,7 +36,7 @@ from typing import Any, Iterator
 from mkdocs.plugins import BasePlugin, event_priority
 
 from cityvoices import buildcache, syntax, textio
-from cityvoices.integrations.common import current_lang, get_catalog, read_sources
+from cityvoices.integrations.common import current_lang, get_catalog, previous_of, read_sources
 from cityvoices.problems import Problem
 
 log = logging.getLogger("mkdocs.plugins.cityvoices.cache")
@@ -304,6 +304,7 @@ class CachePlugin(BasePlugin):
     @event_priority(1000)
     def on_env(self, env: Any, config: Any, files: Any, **_: Any) -> Any:
         jinja_cache(config, env)
+        self.report["static_linked"] = self._link_static(files)
         for uri, entry in self.hits.items():
             page = files.get_file_from_path(uri).page
             data = entry.data
@@ -320,6 +321,32 @@ class CachePlugin(BasePlugin):
             if links:
                 page.links_to_anchors = links
         return env
+
+    def _link_static(self, files: Any) -> int:
+        """Just before MkDocs copies or writes the static files (a dirty
+        build does so only for a file whose ``is_modified()``): each one the
+        replaced site has with the same bytes is linked to it there instead."""
+        from mkdocs.structure.files import InclusionLevel
+
+        copied = InclusionLevel.is_in_serve if self.serve_url else InclusionLevel.is_included
+        linked = 0
+        for f in files:
+            if f.is_documentation_page() or not copied(f.inclusion):
+                continue
+            previous = previous_of(f.abs_dest_path)
+            if previous is None:
+                return 0
+            try:
+                if not f.generated_by and os.path.getsize(previous) != os.path.getsize(f.abs_src_path):
+                    continue
+                data = f.content_bytes  # a generated file's (our minified CSS and scripts) or the source's
+                os.makedirs(os.path.dirname(f.abs_dest_path), exist_ok=True)
+            except OSError:
+                continue
+            if textio.link_if_same(f.abs_dest_path, data, previous):
+                f.is_modified = lambda: False
+                linked += 1
+        return linked
 
     # -- pages rendered now: what to keep ---------------------------------------------------
 
@@ -353,12 +380,13 @@ class CachePlugin(BasePlugin):
         # Before Material's search index, static-i18n and our hooks' post-build
         # steps: the site holds every page, the index every entry, in page order.
         order = [f for f in self.files.documentation_pages() if f.src_uri in self.keys] if self.files else []
+        linked = 0
         for file in order:
             entry = self.hits.get(file.src_uri)
             if entry is not None and entry.html is not None:
-                out = Path(file.abs_dest_path)
-                out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_bytes(entry.html)
+                out = file.abs_dest_path
+                os.makedirs(os.path.dirname(out), exist_ok=True)
+                linked += textio.write_or_link(out, entry.html, previous_of(out))
         entries = _search_entries(config)
         if entries is not None and self.hits:
             fresh_ids = {id(e) for mine in self.fresh.values() for e in mine}
@@ -383,8 +411,8 @@ class CachePlugin(BasePlugin):
             print(Problem(str(self.root), 0, "cache-damaged", f"{len(damaged) - 5} more damaged cache entries "
                           "ignored", "warning").format(), file=sys.stderr)
         rendered = sorted(uri for uri in self.keys if uri not in self.hits)
-        self.report = {"pages": len(self.keys), "from_cache": len(self.hits), "rendered": rendered,
-                       "damaged": len(damaged), "pruned": pruned}
+        self.report = {**self.report, "pages": len(self.keys), "from_cache": len(self.hits), "rendered": rendered,
+                       "damaged": len(damaged), "pruned": pruned, "linked": linked}
         log.info("CityVoices cache: %s: %d of %d pages rendered, %d from the cache", current_lang(config),
                  len(rendered), len(self.keys), len(self.hits))
 

@@ -15,6 +15,25 @@ from cityvoices.problems import CityVoicesError, Problem
 log = logging.getLogger("mkdocs.plugins.cityvoices")
 
 _cache: dict[str, Any] = {}
+_previous: list[tuple[str, str]] = []  # [(this build's output root, the site it replaces)]
+
+
+def reuse_previous(out_root: str | os.PathLike | None, previous: str | os.PathLike | None) -> None:
+    """This process builds into ``out_root`` a site that will replace
+    ``previous`` (``cityvoices build``'s hidden ``--previous``): the files it
+    makes just as they are there are hard links to them
+    (:func:`cityvoices.textio.write_or_link`, :func:`previous_of`)."""
+    _previous[:] = [(os.path.abspath(out_root), os.path.abspath(previous))] if out_root and previous else []
+
+
+def previous_of(path: str | os.PathLike) -> str | None:
+    """Where the output file ``path`` of this build is in the site it
+    replaces, or ``None`` (no such site, or ``path`` outside the output)."""
+    if not _previous:
+        return None
+    root, previous = _previous[0]
+    rel = os.path.relpath(os.path.abspath(path), root)
+    return None if rel == ".." or rel.startswith(".." + os.sep) else os.path.join(previous, rel)
 
 
 def current_lang(config: Any) -> str:

@@ -298,7 +298,8 @@ def build_language(config_file: str | os.PathLike, lang: str, site_dir: str | os
                    strict: bool = False, features: Mapping[str, bool] | None = None,
                    stats: str | os.PathLike | None = None,
                    digests: str | os.PathLike | None = None,
-                   share_rows: str | os.PathLike | None = None) -> BuildReport:
+                   share_rows: str | os.PathLike | None = None,
+                   previous: str | os.PathLike | None = None) -> BuildReport:
     """Build one language into ``site_dir`` in this process (the child side
     of ``cityvoices build``).  ``stats``: write this process's per-phase
     times there as JSON (:mod:`~cityvoices.integrations.timing`);
@@ -306,15 +307,19 @@ def build_language(config_file: str | os.PathLike, lang: str, site_dir: str | os
     inputs (:func:`cityvoices.uptodate.known_digests`), not taken again;
     ``share_rows``: a folder of the build's own where this process and the
     other languages' share the side-by-side pages' rows
-    (:func:`cityvoices.integrations.sidebyside.share_rows`)."""
+    (:func:`cityvoices.integrations.sidebyside.share_rows`); ``previous``:
+    the site folder the build will replace, whose files the pages taken from
+    the cache are linked to when they are the same
+    (:func:`cityvoices.integrations.common.reuse_previous`)."""
+    from cityvoices.integrations import cache as _cache
     from cityvoices.integrations import sidebyside as _sidebyside
+    from cityvoices.integrations.common import reuse_previous
 
     _sidebyside.share_rows(share_rows, lang)
+    reuse_previous(site_dir, previous)
     with _phase_stats(stats):
         if digests:
             import json
-
-            from cityvoices.integrations import cache as _cache
 
             try:
                 known = json.loads(Path(digests).read_bytes())

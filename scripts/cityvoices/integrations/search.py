@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from cityvoices import textio
-from cityvoices.integrations.common import current_lang, enabled, log
+from cityvoices.integrations.common import current_lang, enabled, log, previous_of
 from cityvoices.search import index as search_index
 
 ASSETS = Path("assets") / "javascripts" / "cv-search"
@@ -103,8 +103,8 @@ def on_post_build(config: Any, **_: Any) -> None:
     new = assets / f".{lang}.new-{os.getpid()}"
     shutil.rmtree(new, ignore_errors=True)
     new.mkdir(parents=True)
-    for name, text in files.items():
-        (new / name).write_text(text, encoding="utf-8")
+    for name, text in files.items():  # a shard the replaced site has as it is: linked to it
+        textio.write_or_link(new / name, text.encode("utf-8"), previous_of(out / name))
     old = assets / f".{lang}.old-{os.getpid()}"
     if out.exists():
         os.replace(out, old)
