@@ -280,3 +280,73 @@ def test_people_are_searchable_without_the_byline():
     meta = {"authors": [{"name": "Brenna Foster", "affiliation": "CITYNET"}, "편집부"], "translators": "홍길동"}
     assert index.people_words(meta) == ("Brenna Foster", "편집부", "홍길동")
     assert index.people_words({"authors": 3}) == ()
+
+
+def _seed_sections() -> list[index.Section]:
+    """The seed article's paragraphs as 40 pages of three sections each
+    (enough Hangul for several shards)."""
+    from helpers import SEED
+
+    paras = [p.strip() for p in SEED.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    out = []
+    for page in range(40):
+        for sec in range(3):
+            text = " ".join(paras[(page * 3 + sec + k) % len(paras)] for k in range(2))
+            loc = f"p{page}/" + (f"#s{sec}" if sec else "")
+            out.append(index.Section(loc, f"제목 {page} {sec}", text, ("태그",) if sec == 0 else ()))
+    return out
+
+
+_WORDS = st.sampled_from(["서울", "총회에서", "도시", "기후변화", "새로운낱말", "KOICA", "planning", "cities",
+                          "울란바토르의", "", "관리", "zzyzx", "고친"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(edits=st.lists(st.tuples(st.integers(0, 119), st.sampled_from(["title", "text", "tags", "clear"]),
+                                st.lists(_WORDS, max_size=6)), min_size=1, max_size=5))
+def test_a_patched_index_is_the_index_built_afresh(edits):
+    """patch_index over the previous state gives, file for file, what
+    build_index gives for the edited sections; or declines."""
+    base = _seed_sections()
+    _files, state = index.index_of(base, "ko")
+    assert state["ko_shards"] > 1
+    new = list(base)
+    for i, field, words in edits:
+        s = new[i]
+        text = " ".join(words)
+        if field == "title":
+            new[i] = index.Section(s.location, text, s.text, s.tags)
+        elif field == "text":
+            new[i] = index.Section(s.location, s.title, s.text + " " + text, s.tags)
+        elif field == "tags":
+            new[i] = index.Section(s.location, s.title, s.text, tuple(words))
+        else:
+            new[i] = index.Section(s.location, s.title, text, s.tags)
+    got = index.patch_index(state, new, "ko")
+    want = index.build_index(new, "ko")
+    if got is None:  # only when the shard count moved (a few edits here cannot pass PATCH_SHARE of 120)
+        assert len({i for i, _f, _w in edits}) > index.PATCH_SHARE * 120 or \
+            _load(want)["meta"]["koShards"] != state["ko_shards"]
+        return
+    files, again = got
+    assert files == want
+    assert index.patch_index(again, new, "ko")[0] == want  # and the state it leaves patches on
+
+
+def test_a_patch_declines_when_documents_come_or_go_and_stays_exact_when_they_move():
+    base = _seed_sections()
+    for change in (lambda s: s[:-1], lambda s: s + [index.Section("p99/", "새 쪽", "새 글")],
+                   lambda s: s[:3] + [index.Section("p1/#new", "절", "글")] + s[3:]):
+        _files, state = index.index_of(base, "ko")
+        assert index.patch_index(state, change(list(base)), "ko") is None
+    # two pages of as many sections change places: their documents changed, nothing moved
+    swapped = base[3:6] + base[:3] + base[6:]
+    _files, state = index.index_of(base, "ko")
+    assert index.patch_index(state, swapped, "ko")[0] == index.build_index(swapped, "ko")
+    _files, state = index.index_of(base, "ko")
+    assert index.patch_index(state, base, "en") is None
+    _files, state = index.index_of(base, "ko")
+    assert index.patch_index(state, base, "ko")[0] == index.build_index(base, "ko")  # nothing changed
+    _files, state = index.index_of(base, "ko")
+    many = [index.Section(x.location, x.title, x.text + " 고친", x.tags) for x in base[:10]] + base[10:]
+    assert index.patch_index(state, many, "ko") is None  # past PATCH_SHARE: built afresh

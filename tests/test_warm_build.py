@@ -222,6 +222,13 @@ def test_warm_build_after_an_edit_is_byte_identical_to_a_cold_one(project: Path,
     if kind in ("template", "config"):
         for lang, uris in again.items():
             assert len(uris) == pages[lang], (kind, lang)
+    searched = {lang: p["cache"].get("search") for lang, p in stats["processes"].items()}
+    if kind in ("body", "title", "image"):  # the same documents in the same places: each index patched
+        assert set(searched.values()) == {"patched"}, searched  # (byte for byte the cold build's: warm_and_cold)
+    if kind == "tag":  # the new tag has a page in Korean: documents added, that index built afresh
+        assert searched == {"ko": "built", "en": "patched"}, searched
+    if kind == "translation-removed":  # the English page is a stand-in now: no document for it
+        assert searched["en"] == "built", searched
     if kind in ("title", "date", "tag"):
         # the pages that list publications, and of the publications' own pages those that
         # show the edited one (its own, its issue's neighbours', where it is related reading)

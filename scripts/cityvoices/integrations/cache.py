@@ -424,6 +424,21 @@ def memo(config: Any, name: str, types: tuple[type, ...] = (), plain: bool = Fal
     return cache.memo(name, types, plain) if isinstance(cache, CachePlugin) else None
 
 
+def kept(config: Any, name: str) -> buildcache.Kept | None:
+    """The value ``name`` this build keeps for the next one
+    (:class:`cityvoices.buildcache.Kept`, valid for this code), or ``None``
+    when it builds without the cache."""
+    cache = config.plugins.get("cityvoices-cache")
+    return buildcache.Kept(cache.root, name, cache.code_digest()) if isinstance(cache, CachePlugin) else None
+
+
+def note(config: Any, name: str, value: Any) -> None:
+    """Add ``name`` to this build's cache report (``--stats``), if it has the cache."""
+    cache = config.plugins.get("cityvoices-cache")
+    if isinstance(cache, CachePlugin):
+        cache.report[name] = value
+
+
 def jinja_cache(config: Any, env: Any) -> None:
     """Compiled templates kept between builds (Jinja's bytecode cache: each
     template under a hash of its source), in a folder named by the Jinja

@@ -79,6 +79,30 @@ def _root_site_dir(config: Any, lang: str) -> Path:
     return site
 
 
+def _index(config: Any, sections: list, lang: str) -> tuple[dict[str, str], str]:
+    """This language's index files, and how they were made: ``patched``
+    from the previous build's index (:func:`cityvoices.search.index.patch_index`,
+    kept in the cache) when only some documents' text changed, else
+    ``built``.  Without the cache (a cold build): built, nothing kept."""
+    from cityvoices.integrations import cache as _cache
+
+    store = _cache.kept(config, f"search-{lang}")
+    if store is None:
+        return search_index.build_index(sections, lang), "built"
+    state = store.load()
+    got = None
+    if isinstance(state, dict):
+        try:
+            got = search_index.patch_index(state, sections, lang)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):  # a state of another shape
+            got = None
+    how = "patched" if got is not None else "built"
+    files, state = got if got is not None else search_index.index_of(sections, lang)
+    store.save(state)
+    _cache.note(config, "search", how)
+    return files, how
+
+
 def on_post_build(config: Any, **_: Any) -> None:
     # Runs after Material's search plugin has collected this language's
     # entries (priority 0) and before static-i18n (priority -100) stacks them
@@ -91,9 +115,7 @@ def on_post_build(config: Any, **_: Any) -> None:
     entries = _entries(plugin)
     _people.clear()
     sections = search_index.sections_from_entries(entries)
-    # every section weighed afresh: at 2,000 publications a memo of the
-    # weights took longer to read and write (50 MB) than weighing (2.3 s)
-    files = search_index.build_index(sections, lang)
+    files, how = _index(config, sections, lang)
 
     root = _root_site_dir(config, lang)
     assets = root / ASSETS
@@ -135,10 +157,10 @@ def on_post_build(config: Any, **_: Any) -> None:
             pass
     size = sum(len(t.encode()) for t in files.values())
     seconds = time.perf_counter() - t0
-    log.info("CityVoices search: %s index, %d sections, %d files, %d bytes, %.2f s",
-             lang, len(sections), len(files), size, seconds)
+    log.info("CityVoices search: %s index %s, %d sections, %d files, %d bytes, %.2f s",
+             lang, how, len(sections), len(files), size, seconds)
     stats = os.environ.get("CV_SEARCH_STATS")  # benchmarks: where to append timings
     if stats:
         with open(stats, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"lang": lang, "sections": len(sections), "files": len(files),
+            fh.write(json.dumps({"lang": lang, "how": how, "sections": len(sections), "files": len(files),
                                  "bytes": size, "seconds": seconds}) + "\n")

@@ -18,6 +18,7 @@ Pure: no file I/O here.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import html
 import json
@@ -129,6 +130,12 @@ def section_weights(s: Section) -> dict[str, int]:
 
 def build_index(sections: list[Section], lang: str) -> dict[str, str]:
     """``{file name: script text}`` for one language's index."""
+    return index_of(sections, lang)[0]
+
+
+def _layout(sections: list[Section]) -> tuple[list[Section], list[int], list[int]]:
+    """The documents in index order, each one's parent page (-1: a page),
+    and where each page's documents start."""
     # Pages first, each followed by its sections, so one page's documents
     # sit in one chunk whatever order the entries came in.
     order: dict[str, list[Section]] = defaultdict(list)
@@ -137,14 +144,63 @@ def build_index(sections: list[Section], lang: str) -> dict[str, str]:
     docs: list[Section] = []
     parent: list[int] = []
     page_starts: list[int] = []
-    for page, group in order.items():
+    for _page, group in order.items():
         group.sort(key=lambda s: "#" in s.location)
         first = len(docs)
         page_starts.append(first)
         for s in group:
             parent.append(first if "#" in s.location else -1)
             docs.append(s)
+    return docs, parent, page_starts
 
+
+def _ko_bytes(key: str, flat: list[int] | None) -> int:
+    """What a key's postings weigh in the count of Hangul shards."""
+    return 0 if flat is None or key.startswith("~") else len(key) * 3 + 4 * len(flat)
+
+
+def _record(s: Section, parent: int) -> str:
+    return _json([s.location, s.title, s.text[:SNIPPET_SOURCE_CHARS], parent])
+
+
+def _doc_files(records: list[str]) -> tuple[dict[str, str], list[int]]:
+    """The document chunks: each a run of records' JSON joined (what
+    json.dumps of the list gives), cut after DOC_CHUNK_BYTES; and each
+    chunk's first document."""
+    files: dict[str, str] = {}
+    chunk_starts: list[int] = []
+    chunk: list[str] = []
+    size = 0
+    for doc_id, rec in enumerate(records):
+        if not chunk:
+            chunk_starts.append(doc_id)
+        chunk.append(rec)
+        size += len(rec.encode())
+        if size >= DOC_CHUNK_BYTES:
+            files[f"d-{len(chunk_starts) - 1}.js"] = _script("docs", len(chunk_starts) - 1, body=f"[{','.join(chunk)}]")
+            chunk, size = [], 0
+    if chunk:
+        files[f"d-{len(chunk_starts) - 1}.js"] = _script("docs", len(chunk_starts) - 1, body=f"[{','.join(chunk)}]")
+    return files, chunk_starts
+
+
+def _meta(files: dict[str, str], lang: str, docs: int, ko_shards: int, shards: Iterable[str],
+          chunk_starts: list[int], page_starts: list[int]) -> str:
+    digest = hashlib.sha256("".join(files[k] for k in sorted(files) if k != "meta.js").encode()).hexdigest()[:12]
+    meta = {
+        "format": FORMAT, "lang": lang, "version": digest, "docs": docs,
+        "koShards": ko_shards, "shards": sorted(shards), "chunks": chunk_starts,
+        # page of a document = the last page start at or before it (delta-coded)
+        "pages": [b - a for a, b in zip([0] + page_starts, page_starts)],
+        "rules": analyze.RULES,
+    }
+    return _script("meta", lang, meta)
+
+
+def index_of(sections: list[Section], lang: str) -> tuple[dict[str, str], dict]:
+    """:func:`build_index`'s files, and the state :func:`patch_index` makes
+    the next index from (plain data: lists, dicts, strings, numbers)."""
+    docs, parent, page_starts = _layout(sections)
     # Postings are built already delta-coded and flat ([doc, weight, doc,
     # weight …], doc ids as gaps): no tuple per posting, no second copy.
     # At 2,000 publications this is what keeps the Korean build's memory flat.
@@ -159,48 +215,105 @@ def build_index(sections: list[Section], lang: str) -> dict[str, str]:
                 flat += (doc_id - last[key], w)
             last[key] = doc_id
     del last
-    ko_bytes = sum(len(k) * 3 + 4 * len(v) for k, v in encoded.items() if not k.startswith("~"))
+    ko_bytes = sum(_ko_bytes(k, v) for k, v in encoded.items())
     ko_shards = max(1, math.ceil(ko_bytes / KO_SHARD_BYTES))
-    shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    shard_keys: dict[str, list[str]] = defaultdict(list)
     for key in sorted(encoded):
-        shards[analyze.shard_of(key, ko_shards)][key] = encoded[key]
+        shard_keys[analyze.shard_of(key, ko_shards)].append(key)
+    files = {f"{name}.js": _script("shard", name, {k: encoded[k] for k in keys}) for name, keys in shard_keys.items()}
+    records = [_record(s, parent[i]) for i, s in enumerate(docs)]
+    chunks, chunk_starts = _doc_files(records)
+    files.update(chunks)
+    files["meta.js"] = _meta(files, lang, len(docs), ko_shards, shard_keys, chunk_starts, page_starts)
+    state = {"format": FORMAT, "lang": lang, "docs": [[s.location, s.title, s.text, list(s.tags)] for s in docs],
+             "parent": parent, "page_starts": page_starts, "encoded": encoded, "ko_bytes": ko_bytes,
+             "ko_shards": ko_shards, "shard_keys": dict(shard_keys), "records": records, "files": files}
+    return files, state
 
-    files: dict[str, str] = {}
-    for name, data in shards.items():
-        files[f"{name}.js"] = _script("shard", name, data)
 
-    # each document is serialized once: a chunk is its records' JSON joined
-    # (what json.dumps of the list gives), cut after DOC_CHUNK_BYTES
-    chunk_starts: list[int] = []
-    chunk: list[str] = []
-    size = 0
+#: A patch is for a few edited pages: past this share of changed documents
+#: the index is built afresh (as fast, and simpler).
+PATCH_SHARE = 0.05
 
-    def flush() -> None:
-        n = len(chunk_starts) - 1
-        files[f"d-{n}.js"] = _script("docs", n, body=f"[{','.join(chunk)}]")
 
-    for doc_id, s in enumerate(docs):
-        rec = _json([s.location, s.title, s.text[:SNIPPET_SOURCE_CHARS], parent[doc_id]])
-        if not chunk:
-            chunk_starts.append(doc_id)
-        chunk.append(rec)
-        size += len(rec.encode())
-        if size >= DOC_CHUNK_BYTES:
-            flush()
-            chunk, size = [], 0
-    if chunk:
-        flush()
-
-    digest = hashlib.sha256("".join(files[k] for k in sorted(files)).encode()).hexdigest()[:12]
-    meta = {
-        "format": FORMAT, "lang": lang, "version": digest, "docs": len(docs),
-        "koShards": ko_shards, "shards": sorted(shards), "chunks": chunk_starts,
-        # page of a document = the last page start at or before it (delta-coded)
-        "pages": [b - a for a, b in zip([0] + page_starts, page_starts)],
-        "rules": analyze.RULES,
-    }
-    files["meta.js"] = _script("meta", lang, meta)
-    return files
+def patch_index(state: dict, sections: list[Section], lang: str) -> tuple[dict[str, str], dict] | None:
+    """:func:`index_of` of ``sections`` made from the previous index's
+    ``state`` (which it takes over and changes), the same files to the byte:
+    only the postings of the documents whose text changed are taken out and
+    put back, and only their shards written again.  ``None`` when the
+    documents are not the same ones in the same places (a page or section
+    added, removed or moved), too many changed, or the Hangul shards would be
+    counted otherwise: then the index is built afresh."""
+    docs, parent, page_starts = _layout(sections)
+    old_docs = state["docs"]
+    if (state.get("format") != FORMAT or state.get("lang") != lang or len(old_docs) != len(docs)
+            or state["parent"] != parent or state["page_starts"] != page_starts):
+        return None
+    new_docs = [[s.location, s.title, s.text, list(s.tags)] for s in docs]
+    changed = [i for i, (a, b) in enumerate(zip(old_docs, new_docs)) if a != b]
+    if len(changed) > PATCH_SHARE * len(docs):
+        return None
+    encoded: dict[str, list[int]] = state["encoded"]
+    gone = set(changed)
+    put: dict[str, dict[int, int]] = defaultdict(dict)
+    for i in changed:
+        old = old_docs[i]
+        for key in section_weights(Section(old[0], old[1], old[2], tuple(old[3]))):
+            put.setdefault(key, {})
+        for key, w in section_weights(docs[i]).items():
+            put[key][i] = w
+    ko_bytes = state["ko_bytes"]
+    added, removed = [], []
+    for key, new_weights in put.items():
+        flat = encoded.get(key)
+        pairs: list[tuple[int, int]] = []
+        doc = 0
+        for j in range(0, len(flat or ()), 2):
+            doc += flat[j]
+            if doc not in gone:
+                pairs.append((doc, flat[j + 1]))
+        pairs.extend(new_weights.items())
+        pairs.sort()
+        out: list[int] = []
+        prev = 0
+        for doc, w in pairs:
+            out += (doc - prev, w)
+            prev = doc
+        ko_bytes += _ko_bytes(key, out or None) - _ko_bytes(key, flat)
+        if out:
+            encoded[key] = out
+            if flat is None:
+                added.append(key)
+        elif flat is not None:
+            del encoded[key]
+            removed.append(key)
+    ko_shards = max(1, math.ceil(ko_bytes / KO_SHARD_BYTES))
+    if ko_shards != state["ko_shards"]:
+        return None
+    shard_keys: dict[str, list[str]] = state["shard_keys"]
+    for key in removed:
+        shard_keys[analyze.shard_of(key, ko_shards)].remove(key)
+    for key in added:
+        bisect.insort(shard_keys.setdefault(analyze.shard_of(key, ko_shards), []), key)
+    files: dict[str, str] = state["files"]
+    for name in {analyze.shard_of(key, ko_shards) for key in put}:
+        keys = shard_keys.get(name)
+        if keys:
+            files[f"{name}.js"] = _script("shard", name, {k: encoded[k] for k in keys})
+        else:
+            shard_keys.pop(name, None)
+            files.pop(f"{name}.js", None)
+    records: list[str] = state["records"]
+    for i in changed:
+        records[i] = _record(docs[i], parent[i])
+    for name in [n for n in files if n.startswith("d-")]:
+        del files[name]
+    chunks, chunk_starts = _doc_files(records)
+    files.update(chunks)
+    files["meta.js"] = _meta(files, lang, len(docs), ko_shards, shard_keys, chunk_starts, page_starts)
+    state.update(docs=new_docs, ko_bytes=ko_bytes, records=records, files=files, shard_keys=shard_keys,
+                 encoded=encoded)
+    return files, state
 
 
 def worker_script(lang: str, analyzer_js: str, worker_js: str) -> str:
