@@ -328,9 +328,9 @@ def test_a_patched_index_is_the_index_built_afresh(edits):
         assert len({i for i, _f, _w in edits}) > index.PATCH_SHARE * 120 or \
             _load(want)["meta"]["koShards"] != state["ko_shards"]
         return
-    files, again = got
-    assert files == want
-    assert index.patch_index(again, new, "ko")[0] == want  # and the state it leaves patches on
+    files, again, changed = got
+    assert files == want and changed == sum(a != b for a, b in zip(base, new))
+    assert index.patch_index(again, new, "ko") == (want, again, 0)  # and the state it leaves is the new one
 
 
 def test_a_patch_declines_when_documents_come_or_go_and_stays_exact_when_they_move():

@@ -96,9 +96,14 @@ def _index(config: Any, sections: list, lang: str) -> tuple[dict[str, str], str]
             got = search_index.patch_index(state, sections, lang)
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):  # a state of another shape
             got = None
-    how = "patched" if got is not None else "built"
-    files, state = got if got is not None else search_index.index_of(sections, lang)
-    store.save(state)
+    if got is None:
+        files, state = search_index.index_of(sections, lang)
+        how, changed = "built", len(state["docs"])
+    else:
+        files, state, changed = got
+        how = "patched"
+    if changed:  # else the kept state is this index's already
+        store.save(state)
     _cache.note(config, "search", how)
     return files, how
 

@@ -236,9 +236,10 @@ def index_of(sections: list[Section], lang: str) -> tuple[dict[str, str], dict]:
 PATCH_SHARE = 0.05
 
 
-def patch_index(state: dict, sections: list[Section], lang: str) -> tuple[dict[str, str], dict] | None:
+def patch_index(state: dict, sections: list[Section], lang: str) -> tuple[dict[str, str], dict, int] | None:
     """:func:`index_of` of ``sections`` made from the previous index's
-    ``state`` (which it takes over and changes), the same files to the byte:
+    ``state`` (which it takes over and changes), and how many documents
+    changed (0: the state is as it was), the same files to the byte:
     only the postings of the documents whose text changed are taken out and
     put back, and only their shards written again.  ``None`` when the
     documents are not the same ones in the same places (a page or section
@@ -253,15 +254,20 @@ def patch_index(state: dict, sections: list[Section], lang: str) -> tuple[dict[s
     changed = [i for i, (a, b) in enumerate(zip(old_docs, new_docs)) if a != b]
     if len(changed) > PATCH_SHARE * len(docs):
         return None
+    if not changed:
+        return state["files"], state, 0
     encoded: dict[str, list[int]] = state["encoded"]
     gone = set(changed)
-    put: dict[str, dict[int, int]] = defaultdict(dict)
+    # the keys whose postings change: those whose weight in a changed document
+    # differs (a word added to a long section changes a handful of its keys)
+    put: dict[str, dict[int, int]] = {}
+    before = {i: section_weights(Section(old_docs[i][0], old_docs[i][1], old_docs[i][2], tuple(old_docs[i][3])))
+              for i in changed}
+    after = {i: section_weights(docs[i]) for i in changed}
     for i in changed:
-        old = old_docs[i]
-        for key in section_weights(Section(old[0], old[1], old[2], tuple(old[3]))):
-            put.setdefault(key, {})
-        for key, w in section_weights(docs[i]).items():
-            put[key][i] = w
+        for key in before[i].keys() | after[i].keys():
+            if key not in put and any(before[j].get(key) != after[j].get(key) for j in changed):
+                put[key] = {j: after[j][key] for j in changed if key in after[j]}
     ko_bytes = state["ko_bytes"]
     added, removed = [], []
     for key, new_weights in put.items():
@@ -313,7 +319,7 @@ def patch_index(state: dict, sections: list[Section], lang: str) -> tuple[dict[s
     files["meta.js"] = _meta(files, lang, len(docs), ko_shards, shard_keys, chunk_starts, page_starts)
     state.update(docs=new_docs, ko_bytes=ko_bytes, records=records, files=files, shard_keys=shard_keys,
                  encoded=encoded)
-    return files, state
+    return files, state, len(changed)
 
 
 def worker_script(lang: str, analyzer_js: str, worker_js: str) -> str:
