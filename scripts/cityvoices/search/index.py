@@ -167,20 +167,18 @@ def _doc_files(records: list[str]) -> tuple[dict[str, str], list[int]]:
     """The document chunks: each a run of records' JSON joined (what
     json.dumps of the list gives), cut after DOC_CHUNK_BYTES; and each
     chunk's first document."""
-    files: dict[str, str] = {}
+    chunks: list[list[str]] = []
     chunk_starts: list[int] = []
-    chunk: list[str] = []
     size = 0
     for doc_id, rec in enumerate(records):
-        if not chunk:
+        if not size:
             chunk_starts.append(doc_id)
-        chunk.append(rec)
+            chunks.append([])
+        chunks[-1].append(rec)
         size += len(rec.encode())
         if size >= DOC_CHUNK_BYTES:
-            files[f"d-{len(chunk_starts) - 1}.js"] = _script("docs", len(chunk_starts) - 1, body=f"[{','.join(chunk)}]")
-            chunk, size = [], 0
-    if chunk:
-        files[f"d-{len(chunk_starts) - 1}.js"] = _script("docs", len(chunk_starts) - 1, body=f"[{','.join(chunk)}]")
+            size = 0
+    files = {f"d-{n}.js": _script("docs", n, body=f"[{','.join(chunk)}]") for n, chunk in enumerate(chunks)}
     return files, chunk_starts
 
 
