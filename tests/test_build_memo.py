@@ -93,3 +93,19 @@ def test_a_publication_page_is_keyed_on_its_folder_view_any_other_on_every_front
     assert shown("cityvoices/2014-1/b/index.ko.md") == "every-front-matter"  # no module gave a view
     assert shown("cityvoices/index.ko.md") == "every-front-matter"  # a listing: outside every folder
     assert shown("cityvoices/2014-1/a/index.ko.md", reads_all=True) == "every-front-matter"
+
+
+def test_a_kept_value_comes_back_only_whole_and_for_its_code(tmp_path):
+    value = {"docs": [["a/", "제목", "본문", ["태그"]]], "encoded": {"서울": [0, 9]}, "n": 3, "files": {"m.js": "x"}}
+    kept = buildcache.Kept(tmp_path, "search-ko", "code-1")
+    assert kept.load() is None  # nothing kept yet
+    kept.save(value)
+    assert kept.load() == value
+    assert buildcache.Kept(tmp_path, "search-ko", "code-2").load() is None  # other code: not this state
+    blob = kept.path.read_bytes()
+    for damaged in (blob[:-1], blob[:-1] + bytes([blob[-1] ^ 1]), b"junk\n" + blob, blob.replace(b"CVKEPT1", b"CVKEPT2")):
+        kept.path.write_bytes(damaged)
+        assert kept.load() is None
+    kept.save(value)
+    kept.forget()
+    assert not kept.path.exists() and kept.load() is None

@@ -477,7 +477,7 @@ class Kept:
             return None
         try:
             version, length, crc = blob[len(self.MAGIC):end].decode("ascii").split(" ")
-            body = blob[end + 1:]
+            body = memoryview(blob)[end + 1:]  # no copy of a file of 100 MB and more
             if version != self.version or len(body) != int(length) or zlib.crc32(body) != int(crc):
                 return None
             return marshal.loads(body)
@@ -492,7 +492,7 @@ class Kept:
         body = marshal.dumps(value)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         head = f"{self.version} {len(body)} {zlib.crc32(body)}\n".encode("ascii")
-        textio.replace_file(self.path, self.MAGIC + head + body, fsync=False)
+        textio.replace_file(self.path, (self.MAGIC + head, body), fsync=False)
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)

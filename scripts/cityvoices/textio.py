@@ -126,8 +126,9 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
     replace_file(path, data, mode=st.st_mode & 0o7777 if st is not None else 0o644)
 
 
-def replace_file(path: Path, data: bytes, *, mode: int | None = None, fsync: bool = True) -> None:
-    """The atomic step under :func:`atomic_write`: ``data`` into a temporary
+def replace_file(path: Path, data: bytes | tuple[bytes, ...], *, mode: int | None = None, fsync: bool = True) -> None:
+    """The atomic step under :func:`atomic_write`: ``data`` (or its parts,
+    one after another: no joined copy) into a temporary
     file beside ``path`` (``mode``, ``fsync``), renamed over it; the
     temporary file is removed on any failure.  No checks: for files this
     project owns (the build cache, where a file cut short by a crash fails
@@ -135,7 +136,8 @@ def replace_file(path: Path, data: bytes, *, mode: int | None = None, fsync: boo
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for part in data if isinstance(data, tuple) else (data,):
+                fh.write(part)
             if fsync:
                 fh.flush()
                 os.fsync(fh.fileno())
