@@ -334,8 +334,8 @@ class CachePlugin(BasePlugin):
             if f.is_documentation_page() or not copied(f.inclusion):
                 continue
             previous = previous_of(f.abs_dest_path)
-            if previous is None:
-                return 0
+            if previous is None:  # no site replaced (or a file outside the output)
+                continue
             try:
                 if not f.generated_by and os.path.getsize(previous) != os.path.getsize(f.abs_src_path):
                     continue
