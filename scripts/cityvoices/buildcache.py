@@ -493,6 +493,3 @@ class Kept:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         head = f"{self.version} {len(body)} {zlib.crc32(body)}\n".encode("ascii")
         textio.replace_file(self.path, (self.MAGIC + head, body), fsync=False)
-
-    def forget(self) -> None:
-        self.path.unlink(missing_ok=True)

@@ -297,7 +297,7 @@ def check_output_dir(path: str | os.PathLike, *, protect: tuple[str | os.PathLik
         return
     if not path.is_dir():
         raise CityVoicesError(shown, 0, "exists and is not a folder; nothing was written", "output-not-ours")
-    if (path / OUTPUT_MARKER).is_file() or (path.parent / OUTPUT_MARKER).is_file():
+    if is_our_output(path) or is_our_output(path.parent):
         return
     entries = sorted(os.listdir(path))
     if entries:
@@ -310,7 +310,7 @@ def check_output_dir(path: str | os.PathLike, *, protect: tuple[str | os.PathLik
 
 def is_our_output(path: str | os.PathLike) -> bool:
     """Whether ``path`` is an output folder carrying our marker (a site we built)."""
-    return os.path.isfile(os.path.join(path, OUTPUT_MARKER)) and not os.path.islink(path)
+    return os.path.isfile(os.path.join(path, OUTPUT_MARKER))
 
 
 def mark_output_dir(path: str | os.PathLike) -> None:

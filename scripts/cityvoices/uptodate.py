@@ -294,7 +294,7 @@ def check(req: Mapping[str, Any]) -> tuple[Path | None, str]:
         return None, "the output folder has no stamp"
     if stamp.get("request") != dict(req):
         return None, "another request"
-    if not (site / textio.OUTPUT_MARKER).is_file():
+    if not textio.is_our_output(site):
         return None, "the output marker is missing"
     if stamp.get("environment") != environment():
         return None, "the Python environment changed"

@@ -417,25 +417,31 @@ class CachePlugin(BasePlugin):
                  len(rendered), len(self.keys), len(self.hits))
 
 
+def _of(config: Any) -> CachePlugin | None:
+    """This build's cache plugin, or ``None`` when it builds without the cache."""
+    cache = config.plugins.get("cityvoices-cache")
+    return cache if isinstance(cache, CachePlugin) else None
+
+
 def memo(config: Any, name: str, types: tuple[type, ...] = (), plain: bool = False) -> buildcache.Memo | None:
     """The memo ``name`` of this build (:class:`cityvoices.buildcache.Memo`),
     or ``None`` when it builds without the cache (a cold build computes everything)."""
-    cache = config.plugins.get("cityvoices-cache")
-    return cache.memo(name, types, plain) if isinstance(cache, CachePlugin) else None
+    cache = _of(config)
+    return cache.memo(name, types, plain) if cache else None
 
 
 def kept(config: Any, name: str) -> buildcache.Kept | None:
     """The value ``name`` this build keeps for the next one
     (:class:`cityvoices.buildcache.Kept`, valid for this code), or ``None``
     when it builds without the cache."""
-    cache = config.plugins.get("cityvoices-cache")
-    return buildcache.Kept(cache.root, name, cache.code_digest()) if isinstance(cache, CachePlugin) else None
+    cache = _of(config)
+    return buildcache.Kept(cache.root, name, cache.code_digest()) if cache else None
 
 
 def note(config: Any, name: str, value: Any) -> None:
     """Add ``name`` to this build's cache report (``--stats``), if it has the cache."""
-    cache = config.plugins.get("cityvoices-cache")
-    if isinstance(cache, CachePlugin):
+    cache = _of(config)
+    if cache:
         cache.report[name] = value
 
 
@@ -445,8 +451,8 @@ def jinja_cache(config: Any, env: Any) -> None:
     version and this environment's options."""
     import jinja2
 
-    cache = config.plugins.get("cityvoices-cache")
-    if not isinstance(cache, CachePlugin) or env.bytecode_cache is not None:
+    cache = _of(config)
+    if cache is None or env.bytecode_cache is not None:
         return
     options = [jinja2.__version__, sys.version, sorted(map(str, env.extensions)), env.block_start_string,
                env.block_end_string, env.variable_start_string, env.variable_end_string, env.comment_start_string,

@@ -159,6 +159,15 @@ def _ko_bytes(key: str, flat: list[int] | None) -> int:
     return 0 if flat is None or key.startswith("~") else len(key) * 3 + 4 * len(flat)
 
 
+def _row(s: Section) -> list:
+    """A document as the index state keeps it (plain data)."""
+    return [s.location, s.title, s.text, list(s.tags)]
+
+
+def _section(row: list) -> Section:
+    return Section(row[0], row[1], row[2], tuple(row[3]))
+
+
 def _record(s: Section, parent: int) -> str:
     return _json([s.location, s.title, s.text[:SNIPPET_SOURCE_CHARS], parent])
 
@@ -223,7 +232,7 @@ def index_of(sections: list[Section], lang: str) -> tuple[dict[str, str], dict]:
     chunks, chunk_starts = _doc_files(records)
     files.update(chunks)
     files["meta.js"] = _meta(files, lang, len(docs), ko_shards, shard_keys, chunk_starts, page_starts)
-    state = {"format": FORMAT, "lang": lang, "docs": [[s.location, s.title, s.text, list(s.tags)] for s in docs],
+    state = {"format": FORMAT, "lang": lang, "docs": [_row(s) for s in docs],
              "parent": parent, "page_starts": page_starts, "encoded": encoded, "ko_bytes": ko_bytes,
              "ko_shards": ko_shards, "shard_keys": dict(shard_keys), "records": records, "files": files}
     return files, state
@@ -248,7 +257,7 @@ def patch_index(state: dict, sections: list[Section], lang: str) -> tuple[dict[s
     if (state.get("format") != FORMAT or state.get("lang") != lang or len(old_docs) != len(docs)
             or state["parent"] != parent or state["page_starts"] != page_starts):
         return None
-    new_docs = [[s.location, s.title, s.text, list(s.tags)] for s in docs]
+    new_docs = [_row(s) for s in docs]
     changed = [i for i, (a, b) in enumerate(zip(old_docs, new_docs)) if a != b]
     if len(changed) > PATCH_SHARE * len(docs):
         return None
@@ -259,8 +268,7 @@ def patch_index(state: dict, sections: list[Section], lang: str) -> tuple[dict[s
     # the keys whose postings change: those whose weight in a changed document
     # differs (a word added to a long section changes a handful of its keys)
     put: dict[str, dict[int, int]] = {}
-    before = {i: section_weights(Section(old_docs[i][0], old_docs[i][1], old_docs[i][2], tuple(old_docs[i][3])))
-              for i in changed}
+    before = {i: section_weights(_section(old_docs[i])) for i in changed}
     after = {i: section_weights(docs[i]) for i in changed}
     for i in changed:
         for key in before[i].keys() | after[i].keys():
@@ -315,8 +323,7 @@ def patch_index(state: dict, sections: list[Section], lang: str) -> tuple[dict[s
     chunks, chunk_starts = _doc_files(records)
     files.update(chunks)
     files["meta.js"] = _meta(files, lang, len(docs), ko_shards, shard_keys, chunk_starts, page_starts)
-    state.update(docs=new_docs, ko_bytes=ko_bytes, records=records, files=files, shard_keys=shard_keys,
-                 encoded=encoded)
+    state.update(docs=new_docs, ko_bytes=ko_bytes)  # encoded, shard_keys, records, files: changed in place
     return files, state, len(changed)
 
 
