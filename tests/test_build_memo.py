@@ -13,7 +13,7 @@ import pytest
 
 from helpers import ROOT
 
-from cityvoices import buildcache, parallel
+from cityvoices import buildcache, catalog, parallel
 from cityvoices.problems import Problem
 
 PAIRS = sorted(p.parent for p in (ROOT / "tests" / "fixtures" / "check").glob("*/index.ko.md")
@@ -108,3 +108,54 @@ def test_a_kept_value_comes_back_only_whole_and_for_its_code(tmp_path):
         assert kept.load() is None
     kept.save(value)  # saved again over a damaged file: whole again
     assert kept.load() == value
+
+
+# -- the catalogue's parsed front matter ---------------------------------------------------------
+
+def _sources() -> list[tuple[str, str]]:
+    """Every fixture source, and front matter the fixtures lack: YAML dates and
+    times, keys that are not text or start with '$', a NUL, broken YAML."""
+    out = [(p.relative_to(ROOT / "tests" / "fixtures").as_posix(), p.read_text(encoding="utf-8"))
+           for p in sorted((ROOT / "tests" / "fixtures").rglob("*.md")) if p.name.endswith((".ko.md", ".en.md"))]
+    out += [
+        ("cityvoices/x/odd/index.ko.md", "---\ntitle: 제목\ndate: 2013-10-01\nupdated: 2013-10-02 09:30:00+09:00\n"
+                                         "2013: year\n$ref: dollar\ntags: [a, b]\n---\n\n본문\n"),
+        ("cityvoices/x/odd/index.en.md", "---\ntitle: Title\ndate: 2013-10-01\n---\n\nText\x00 with a NUL\n"),
+        ("cityvoices/x/broken/index.ko.md", "---\ntitle: [unclosed\n---\n\n본문\n"),
+    ]
+    return out
+
+
+def _seen(cat: catalog.Catalog) -> tuple:
+    versions = sorted((v.src_uri, repr(v.meta), v.fm_lines) for p in cat.publications.values()
+                      for v in p.versions.values())
+    return versions, [(p.path, p.line, p.code, p.message, p.severity) for p in cat.problems]
+
+
+def test_parsed_front_matter_kept_between_processes_gives_the_same_catalogue(tmp_path, monkeypatch) -> None:
+    sources = _sources()
+    monkeypatch.setattr(catalog, "_PARSED", {})
+    fresh = _seen(catalog.build_catalog(sources, prefix="docs/"))
+    assert fresh[1] and any(p[2] == "nul-byte" for p in fresh[1])  # the problems are part of what is kept
+    monkeypatch.setattr(catalog, "_PARSED", {})
+    memo = buildcache.Memo(tmp_path, "frontmatter", "v1", catalog.PARSED_TYPES)
+    assert _seen(catalog.build_catalog(sources, prefix="docs/", memo=memo)) == fresh
+    assert memo.hits == 0 and memo.misses == len(sources)
+    memo.save()
+    # another process: nothing in memory, every parse from the kept file
+    monkeypatch.setattr(catalog, "_PARSED", {})
+    memo = buildcache.Memo(tmp_path, "frontmatter", "v1", catalog.PARSED_TYPES)
+    kept = catalog.build_catalog(sources, prefix="docs/", memo=memo)
+    assert memo.hits == len(sources) and memo.misses == 0
+    assert _seen(kept) == fresh
+    odd = kept.by_src("cityvoices/x/odd/index.ko.md").versions["ko"].meta
+    assert odd["date"] == dt.date(2013, 10, 1) and odd["2013"] == "year" and odd["$ref"] == "dollar"
+    assert odd["updated"].utcoffset() == dt.timedelta(hours=9)
+    # one text changed, or the same text shown under another path: parsed again
+    monkeypatch.setattr(catalog, "_PARSED", {})
+    memo = buildcache.Memo(tmp_path, "frontmatter", "v1", catalog.PARSED_TYPES)
+    edited = [(uri, text.replace("제목", "고친 제목")) for uri, text in sources]
+    again = catalog.build_catalog(edited, prefix="src/", memo=memo)
+    assert memo.misses == len(sources) and memo.hits == 0
+    assert all(p.path.startswith("src/") for p in again.problems)
+    assert again.by_src("cityvoices/x/odd/index.ko.md").versions["ko"].meta["title"] == "고친 제목"

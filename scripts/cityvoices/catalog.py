@@ -223,18 +223,41 @@ class Catalog:
 #: every rebuild under serve asks again for the same files).
 _PARSED: dict[str, tuple[str, Any]] = {}
 
+#: The dataclasses a kept parse holds (for :class:`cityvoices.buildcache.Memo`).
+PARSED_TYPES = (frontmatter.FrontMatter, Problem)
 
-def parsed(text: str, src_uri: str, shown: str | None = None) -> tuple[frontmatter.FrontMatter, list[Problem]]:
+
+def parsed(text: str, src_uri: str, shown: str | None = None, memo: Any = None,
+           ) -> tuple[frontmatter.FrontMatter, list[Problem]]:
     """``frontmatter.parse`` plus the text's own problems (NUL), cached per
-    file while its text is unchanged; problems name the file as ``shown``."""
+    file while its text is unchanged; problems name the file as ``shown``.
+    ``memo``: a store kept between processes (``get(key)``/``put(key,
+    value)``, :class:`cityvoices.buildcache.Memo` of :data:`PARSED_TYPES`),
+    asked by a digest of ``shown`` and the text before anything is parsed."""
     shown = src_uri if shown is None else shown
     hit = _PARSED.get(src_uri)
     if hit is not None and (hit[0] is text or hit[0] == text) and hit[2] == shown:
         return hit[1]
-    result = frontmatter.parse(text, shown)
-    probs = mdscan.text_problems(text, shown) + result[1]
-    _PARSED[src_uri] = (text, (result[0], probs), shown)
-    return result[0], probs
+    key = _parse_key(text, shown) if memo is not None else None
+    kept = memo.get(key) if key is not None else None
+    if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], frontmatter.FrontMatter):
+        value = (kept[0], list(kept[1]))
+    else:
+        result = frontmatter.parse(text, shown)
+        value = (result[0], mdscan.text_problems(text, shown) + result[1])
+        if key is not None:
+            memo.put(key, value)
+    _PARSED[src_uri] = (text, value, shown)
+    return value
+
+
+def _parse_key(text: str, shown: str) -> str:
+    import hashlib
+
+    h = hashlib.blake2b(shown.encode("utf-8", "surrogatepass"), digest_size=16, person=b"cv-frontmatter")
+    h.update(b"\0")
+    h.update(text.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
 
 
 def source_problems(src_uri: str, fm: frontmatter.FrontMatter, shown: str, *, validate: bool = True) -> list[Problem]:
@@ -291,11 +314,13 @@ def unknown_suffix_problem(path: str, shown: str | None = None) -> Problem | Non
                    f"published{hint}", "warning")
 
 
-def build_catalog(files: Iterable[tuple[str, str]], *, validate: bool = True, prefix: str = "") -> Catalog:
+def build_catalog(files: Iterable[tuple[str, str]], *, validate: bool = True, prefix: str = "",
+                  memo: Any = None) -> Catalog:
     """Build the catalogue from ``(src_uri, text)`` pairs of Markdown files.
 
     ``prefix`` goes before every path in a problem (``docs/``: a path an
-    editor can paste from the repository root)."""
+    editor can paste from the repository root); ``memo``: parsed front
+    matter kept between builds (see :func:`parsed`)."""
     cat = Catalog()
     for src_uri, text in files:
         shown = prefix + src_uri
@@ -306,7 +331,7 @@ def build_catalog(files: Iterable[tuple[str, str]], *, validate: bool = True, pr
                 cat.problems.append(bad)
             continue
         key = publication_key(src_uri)
-        fm, probs = parsed(text, src_uri, shown)
+        fm, probs = parsed(text, src_uri, shown, memo)
         cat.problems.extend(probs)
         if validate and not any(p.severity == "error" for p in probs):
             cat.problems.extend(source_problems(src_uri, fm, shown))

@@ -53,7 +53,11 @@ def on_files(files: Any, config: Any, **_: Any) -> Any:
     sources = read_sources(config.docs_dir)
     found = source_problems(config.docs_dir)
     report = current_lang(config) == "ko"  # report once, not once per language
-    cat = _catalog.build_catalog(sources)
+    from cityvoices.integrations import cache as _cache
+
+    # the parsed front matter is kept between builds: YAML is most of the catalogue's cost
+    cat = _catalog.build_catalog(sources, memo=_cache.memo(config, f"frontmatter-{current_lang(config)}",
+                                                             _catalog.PARSED_TYPES))
     set_catalog(cat)
     errors = [p for p in found + cat.problems if p.severity == "error"]
     if report:
