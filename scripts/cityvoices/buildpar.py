@@ -194,19 +194,27 @@ def whole_folders(plan: MergePlan, trees: dict[str, dict], default: str) -> list
 
 # -- applying the plan (the one function here that touches the disk) -----------------------
 
-def _tree(root: Path) -> dict[str, Path]:
+def _tree(root: Path) -> dict[str, str]:
     out = {}
-    top = os.fspath(root)
+    top = os.fspath(root).rstrip(os.sep)
     for dirpath, _dirs, files in os.walk(top):
-        rel_dir = os.path.relpath(dirpath, top)
-        rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        rel_dir = "" if dirpath == top else dirpath[len(top) + 1:].replace(os.sep, "/") + "/"
         for name in files:
-            out[rel_dir + name] = Path(dirpath, name)
+            out[rel_dir + name] = os.path.join(dirpath, name)
     return out
 
 
-def _digest(path: Path) -> str:
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+def _digest(path: str) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.blake2b(fh.read(), digest_size=16).hexdigest()
+
+
+def _digests(paths: list[str]) -> list[str]:
+    """Content digests of the copies one path has in several trees; copies
+    that are all one file (hard links to the site a warm build replaced) are
+    the same without being read."""
+    ids = {(st.st_dev, st.st_ino) for st in map(os.stat, paths)}
+    return ["same"] * len(paths) if len(ids) == 1 else [_digest(p) for p in paths]
 
 
 def merge_trees(jobs: list[LangJob]) -> list[str]:
@@ -217,12 +225,15 @@ def merge_trees(jobs: list[LangJob]) -> list[str]:
 
     default = next(j for j in jobs if j.default)
     trees = {j.lang: _tree(Path(j.out_dir)) for j in jobs}
-    seen: dict[str, int] = {}
-    for tree in trees.values():
+    seen: dict[str, list[str]] = {}
+    for lang, tree in trees.items():
         for rel in tree:
-            seen[rel] = seen.get(rel, 0) + 1
-    digests = {lang: {rel: (_digest(p) if seen[rel] > 1 else "") for rel, p in tree.items()}
-               for lang, tree in trees.items()}
+            seen.setdefault(rel, []).append(lang)
+    digests: dict[str, dict[str, str]] = {lang: {} for lang in trees}
+    for rel, langs in seen.items():
+        got = _digests([trees[lang][rel] for lang in langs]) if len(langs) > 1 else [""]
+        for lang, value in zip(langs, got):
+            digests[lang][rel] = value
     plan = plan_merge(digests, default.lang)
     root = Path(default.out_dir)
     moved = whole_folders(plan, trees, default.lang)
@@ -236,7 +247,7 @@ def merge_trees(jobs: list[LangJob]) -> list[str]:
         os.replace(trees[lang][rel], target)
     others = [j.lang for j in jobs if not j.default]
     for rel in plan.combine:
-        texts = [trees[j.lang][rel].read_text(encoding="utf-8") for j in jobs if rel in trees[j.lang]]
+        texts = [Path(trees[j.lang][rel]).read_text(encoding="utf-8") for j in jobs if rel in trees[j.lang]]
         if rel.endswith("search_index.json"):
             merged = merge_search_index(texts, others)
         else:
