@@ -141,6 +141,29 @@ def test_added_and_removed_files_are_changes(recorded, change: str) -> None:
     assert uptodate.check(req) == (None, "an input changed")
 
 
+@pytest.mark.parametrize("after", ["other-link-removed", "linked-file-edited"])
+def test_an_output_shared_with_the_replaced_site_may_lose_that_link(tmp_path: Path, after: str) -> None:
+    # a warm build's page is a hard link into the site it replaced; removing
+    # that site after the stamp changes the page's ctime, not the page
+    req, roots, site = _project(tmp_path)
+    page = site / "a" / "index.html"
+    old_copy = tmp_path / ".site.old-1-0" / "a" / "index.html"
+    old_copy.parent.mkdir(parents=True)
+    os.link(page, old_copy)
+    _age_all(tmp_path)
+    snap = uptodate.before_build(req, roots, site)
+    assert snap is not None and uptodate.record(snap, site)
+    shutil.rmtree(tmp_path / ".site.old-1-0")
+    if after == "other-link-removed":
+        assert uptodate.check(req) == (site.resolve(), "")
+        st = (site / "index.html").stat()  # a file without other links keeps its ctime check
+        (site / "index.html").write_text("<p>h0me</p>", encoding="utf-8")
+        os.utime(site / "index.html", ns=(st.st_atime_ns, st.st_mtime_ns))
+    else:  # still seen: its size, time or inode (here the time) tells
+        page.write_text("<p>나나</p>", encoding="utf-8")
+    assert uptodate.check(req) == (None, "the output folder changed")
+
+
 @pytest.mark.parametrize("tamper", ["deleted", "edited", "edited-time-restored", "added", "folder-removed",
                                     "marker-removed", "stamp-removed"])
 def test_a_changed_output_folder_is_rebuilt(recorded, tamper: str) -> None:

@@ -13,7 +13,10 @@ output marker (:data:`STAMP`, written atomically, last):
   package and the hooks, and ``mkdocs.yml``, each as (size, mtime_ns, ctime_ns, content
   digest), taken *before* the build ran;
 - the **outputs**: every file and folder of the output folder (size,
-  mtime_ns, ctime_ns, inode; its top-level dotfiles, ``.git``, are not ours).
+  mtime_ns, ctime_ns, inode; its top-level dotfiles, ``.git``, are not ours);
+  the ctime is left out for a file that has other hard links (a warm build's
+  file shared with the site it replaced: removing that site, after the
+  stamp, changes the file's ctime).
 
 The next build (:func:`check`) is skipped only when all four are unchanged.
 A file whose size or times differ is hashed again and counts as changed only
@@ -116,8 +119,7 @@ def _walk(root: str, *, skip_top_dots: bool = False, code: bool = False) -> Iter
         top = dirpath == root
         dirs[:] = sorted(d for d in dirs if not (code and d in _SKIP_DIRS) and not (top and skip_top_dots
                                                                                     and d.startswith(".")))
-        rel_dir = os.path.relpath(dirpath, root)
-        rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        rel_dir = "" if top else dirpath[len(root.rstrip(os.sep)) + 1:].replace(os.sep, "/") + "/"
         for d in dirs:
             yield rel_dir + d + "/", os.path.join(dirpath, d), True
         for name in sorted(names):
@@ -182,7 +184,9 @@ def same_times(a: Mapping[str, list], b: Mapping[str, list]) -> bool:
 
 def scan_outputs(site_dir: str | os.PathLike) -> dict[str, list]:
     """``{relative path: [size, mtime_ns, ctime_ns, inode]}`` of the output
-    folder (folders end with ``/``; its top-level dotfiles are left out)."""
+    folder (folders end with ``/``; its top-level dotfiles are left out;
+    ctime ``None`` for a file with other hard links, see :func:`same_outputs`,
+    and :func:`linked_share`)."""
     out: dict[str, list] = {}
     root = os.fspath(site_dir)
     for rel, path, is_dir in _walk(root, skip_top_dots=True):
@@ -190,8 +194,33 @@ def scan_outputs(site_dir: str | os.PathLike) -> dict[str, list]:
             st = os.lstat(path)
         except OSError:
             continue
-        out[rel] = [0 if is_dir else st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        ctime = st.st_ctime_ns if is_dir or st.st_nlink == 1 else None
+        out[rel] = [0 if is_dir else st.st_size, st.st_mtime_ns, ctime, st.st_ino]
     return out
+
+
+def linked_share(outputs: Mapping[str, list]) -> float:
+    """The share of the bytes of :func:`scan_outputs` in files with other
+    hard links (after a warm build: kept from the site it replaced)."""
+    total = linked = 0
+    for rel, (size, _mtime, ctime, _ino) in outputs.items():
+        if not rel.endswith("/"):
+            total += size
+            linked += size if ctime is None else 0
+    return linked / total if total else 0.0
+
+
+def same_outputs(now: Mapping[str, list], stamped: Any) -> bool:
+    """Is the output folder as the stamp recorded it?  A ctime the stamp left
+    out (the file had other hard links then) is not compared."""
+    if not isinstance(stamped, dict) or now.keys() != stamped.keys():
+        return False
+    for rel, rec in now.items():
+        old = stamped[rel]
+        if not isinstance(old, list) or len(old) != 4 or old[0] != rec[0] or old[1] != rec[1] \
+                or old[3] != rec[3] or old[2] is not None and old[2] != rec[2]:
+            return False
+    return True
 
 
 # -- the stamp ----------------------------------------------------------------------------------
@@ -255,10 +284,12 @@ def known_digests(snap: Snapshot) -> dict[str, list]:
     return out
 
 
-def record(snap: Snapshot, site_dir: str | os.PathLike) -> bool:
+def record(snap: Snapshot, site_dir: str | os.PathLike, outputs: dict[str, list] | None = None) -> bool:
     """After a successful build into ``site_dir``: write its stamp and the
     request's hint.  Nothing is written (and ``False`` returned) if an input
-    changed while the build ran."""
+    changed while the build ran.  ``outputs``: :func:`scan_outputs` of the
+    tree the build put in place, taken before (a renamed folder keeps its
+    records), else scanned here."""
     now = scan_inputs(snap.roots, snap.inputs, snap.scanned_ns)
     site = Path(site_dir)
     if not same_times(now, snap.inputs) or not same_content(now, snap.inputs):
@@ -266,7 +297,7 @@ def record(snap: Snapshot, site_dir: str | os.PathLike) -> bool:
         return False
     stamp = {"format": FORMAT, "request": snap.req, "environment": snap.env,
              "roots": [[r.label, r.path, r.tree] for r in snap.roots], "scanned_ns": snap.scanned_ns,
-             "inputs": snap.inputs, "outputs": scan_outputs(site)}
+             "inputs": snap.inputs, "outputs": scan_outputs(site) if outputs is None else outputs}
     textio.atomic_write(site / STAMP, json.dumps(stamp, separators=(",", ":")).encode("utf-8"))
     hint = hint_path(snap.req)
     hint.parent.mkdir(parents=True, exist_ok=True)
@@ -309,6 +340,6 @@ def check(req: Mapping[str, Any]) -> tuple[Path | None, str]:
     now = scan_inputs(roots, inputs, scanned)
     if not same_content(now, inputs):
         return None, "an input changed"
-    if scan_outputs(site) != stamp.get("outputs"):
+    if not same_outputs(scan_outputs(site), stamp.get("outputs")):
         return None, "the output folder changed"
     return site, ""
