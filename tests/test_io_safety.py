@@ -205,6 +205,29 @@ def test_stale_temporary_build_folders_of_dead_builds_are_removed(tmp_path):
     assert ".site.build-*" in (ROOT / ".gitignore").read_text(encoding="utf-8")
 
 
+def test_a_retired_tree_is_removed_without_following_its_symlinks(tmp_path):
+    dest = tmp_path / "site"
+    dest.mkdir()
+    outside = tmp_path / "outside"
+    (outside / "deep").mkdir(parents=True)
+    (outside / "deep" / "keep.txt").write_text("not ours")
+    new = tmp_path / "new"
+    (new / "a" / "b").mkdir(parents=True)
+    (new / "a" / "b" / "page.html").write_text("new")
+    (dest / "a").mkdir()
+    (dest / "a" / "old.html").write_text("old")
+    (dest / "a" / "link").symlink_to(outside, target_is_directory=True)
+    (dest / "file-link").symlink_to(outside / "deep" / "keep.txt")
+    old = cvbuild.place_into(new, dest, keep_old=True)
+    assert old is not None and old.name.startswith(f".site.old-{os.getpid()}-")
+    assert cvbuild.retired_trees(dest) == [old] and (dest / "a" / "b" / "page.html").read_text() == "new"
+    (tmp_path / ".site.old-1-0").symlink_to(outside, target_is_directory=True)  # not a tree we retired
+    assert cvbuild.retired_trees(dest) == [old]
+    cvbuild.remove_trees(cvbuild.retired_trees(dest))
+    assert not old.exists() and (outside / "deep" / "keep.txt").read_text() == "not ours"
+    assert (tmp_path / ".site.old-1-0").is_symlink()
+
+
 def test_place_into_keeps_dotfiles_of_the_old_site(tmp_path):
     dest, new = tmp_path / "site", tmp_path / "new"
     (dest / ".git").mkdir(parents=True)

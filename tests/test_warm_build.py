@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -337,6 +338,30 @@ def test_a_warm_build_over_the_site_links_what_did_not_change(project: Path) -> 
     for lang in ("ko", "en"):  # search shards the edit left as they were
         assert any(rel.startswith(f"assets/javascripts/cv-search/{lang}/") for rel in kept), lang
     assert len(kept) > len(now) / 2
+
+
+def test_the_site_a_warm_build_replaced_is_removed_after_it_by_a_process_of_its_own(project: Path) -> None:
+    """A warm build's new site is mostly hard links to the one it replaced:
+    that tree and the build's leftovers are renamed ``.site.old-*`` and
+    removed by a low-priority process that outlives the build; a build that
+    linked little removes what it replaced before it exits."""
+    def retired() -> list[Path]:
+        return sorted(project.glob(".site.*"))
+
+    build(project, "site")
+    stats, _ = build(project, "site", "--no-cache")  # links nothing: the old site is removed at once
+    assert retired() == [] and "old_site" not in stats
+    body_edit(project)
+    stats, _ = build(project, "site")
+    assert stats["old_site"] == "left to a remover"
+    deadline = time.monotonic() + 60
+    while retired() and time.monotonic() < deadline:
+        names = [p.name for p in retired()]
+        assert all(re.fullmatch(r"\.site\.old-\d+-\d+", name) for name in names), names
+        time.sleep(0.2)
+    assert retired() == [], "the remover did not remove the replaced site"
+    build(project, "cold", "--no-cache")
+    assert_same_site(project / "site", project / "cold")
 
 
 def test_a_deleted_publication_leaves_the_cache_with_its_pages(project: Path) -> None:

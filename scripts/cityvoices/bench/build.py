@@ -343,6 +343,19 @@ def _rendered(m: dict) -> tuple[int, int]:
     return sum(len(r.get("rendered") or ()) for r in reports), sum(r.get("pages") or 0 for r in reports)
 
 
+def wait_for_removal(site: Path, limit: float = 300.0) -> float | None:
+    """Seconds from the build's exit until the trees it left to its remover
+    (``.<site>.old-*``, :func:`cityvoices.commands.build.start_removal`) are
+    gone, so that no scenario runs beside the previous one's removal;
+    ``None``: it left none."""
+    t0 = time.perf_counter()
+    if not list(site.parent.glob(f".{site.name}.old-*")):
+        return None
+    while list(site.parent.glob(f".{site.name}.old-*")) and time.perf_counter() - t0 < limit:
+        time.sleep(0.05)
+    return round(time.perf_counter() - t0, 2)
+
+
 def measure_warm(setup: Setup, root: Path, site: Path, log=print) -> list[dict]:
     """A cold build that fills the cache, then :data:`WARM_SCENARIOS`, each
     a build over the previous site (the archive gets its own copy of the
@@ -360,6 +373,7 @@ def measure_warm(setup: Setup, root: Path, site: Path, log=print) -> list[dict]:
         if scenario in EDITS:
             EDITS[scenario](root)
         m = run_ours(root, site, setup=setup)
+        m["removal_after"] = wait_for_removal(site)
         m.update(site_metrics(site))
         m["scenario"] = scenario
         m["rendered"], m["keyed"] = _rendered(m)
@@ -524,8 +538,9 @@ def _rows(results: list[dict]):
 
 def warm_table(results: list[dict]) -> str:
     """The warm-build scenarios, each against the cold build of the same sequence."""
-    lines = ["| N | build | pages rendered | wall (s) | CPU (s) | × cold (wall) | × cold (CPU) | peak memory (MB) |",
-             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| N | build | pages rendered | wall (s) | CPU (s) | × cold (wall) | × cold (CPU) | peak memory (MB) "
+             "| old site removed after (s) |",
+             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for row in results:
         runs = row.get("warm") or []
         if not runs:
@@ -535,7 +550,7 @@ def warm_table(results: list[dict]) -> str:
             done = "none: up to date (no MkDocs run)" if m.get("up_to_date") else f"{m['rendered']} of {m['keyed']}"
             lines.append(f"| {row['n']} | {m['scenario']} | {done} | {m['seconds']:.1f} | "
                          f"{m['cpu']:.1f} | {m['seconds'] / cold['seconds']:.3f} | {m['cpu'] / cold['cpu']:.3f} | "
-                         f"{_mb(m['rss'])} |")
+                         f"{_mb(m['rss'])} | {'' if m.get('removal_after') is None else m['removal_after']} |")
     return "\n".join(lines)
 
 
@@ -787,7 +802,10 @@ def run(args: argparse.Namespace) -> int:
                      "scenario is one `cityvoices build` over the previous one's sources, the edits cumulative: "
                      "no change; one word added to one Korean article's body; one Korean article's title; one "
                      "element added to a block of `overrides/main.html`. Pages rendered: the pages whose key "
-                     "changed, both language processes.")
+                     "changed, both language processes. Old site removed after: a build whose new site is mostly "
+                     "hard links to the one it replaced leaves that tree to a low-priority process of its own "
+                     "(`build.start_removal`); the figure is the wait after the build's exit until it was gone, "
+                     "and the next scenario starts only then (its time and CPU are not in the build's).")
     warm_text = ("Warm builds (the page cache), against the cold build of the same sequence:\n\n"
                  + warm_table(results) + "\n\n") if args.warm else ""
     text = (table(results) + "\n\n" + warm_text + "Per-phase times of each language process, CPU s / wall s:\n\n"

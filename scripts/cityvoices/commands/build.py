@@ -18,6 +18,7 @@ process instead (same output).  The MkDocs side is
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import json
 import os
@@ -144,10 +145,61 @@ def clean_stale_builds(dest: Path) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def place_into(new: Path, dest: Path) -> None:
+def _retired(dest: Path) -> Path:
+    """A free name for a tree this build retires next to ``dest``
+    (``.<site>.old-<pid>-<n>``: what :func:`start_removal` removes)."""
+    n = 0
+    while os.path.lexists(path := dest.with_name(f".{dest.name}.old-{os.getpid()}-{n}")):
+        n += 1
+    return path
+
+
+def retired_trees(dest: Path) -> list[Path]:
+    """The trees builds retired next to ``dest`` and did not remove yet."""
+    return sorted(p for p in dest.parent.glob(f".{dest.name}.old-*") if p.is_dir() and not p.is_symlink())
+
+
+def remove_trees(trees: list[str | os.PathLike]) -> None:
+    """Remove each tree bottom-up, never following a symlink out of it."""
+    for tree in trees:
+        for dirpath, dirs, files in os.walk(tree, topdown=False):
+            for name in files + [d for d in dirs if os.path.islink(os.path.join(dirpath, d))]:
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(dirpath, name))
+            with contextlib.suppress(OSError):
+                os.rmdir(dirpath)
+
+
+_REMOVER = "import os, sys; os.nice(19); from cityvoices.commands.build import remove_trees; remove_trees(sys.argv[1:])"
+
+
+def start_removal(dest: Path) -> subprocess.Popen | None:
+    """Remove the retired trees next to ``dest`` in a process of its own at
+    the lowest priority, which outlives this one (the command returns while
+    the old site is being deleted; a build that starts meanwhile hands the
+    same trees to another remover, which skips what is gone).  ``None``:
+    there are none."""
+    trees = retired_trees(dest)
+    if not trees:
+        return None
+    return subprocess.Popen([sys.executable, "-c", _REMOVER, *map(str, trees)], env=_env(),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True, close_fds=True)
+
+
+#: A warm build leaves the tree it replaced (and its own leftovers) to a
+#: remover that outlives it (:func:`start_removal`) when at least this share
+#: of the new site's bytes are in hard links into it (so the old tree holds
+#: little disk space until it is gone); otherwise it removes them at once.
+KEEP_OLD_SHARE = 0.5
+
+
+def place_into(new: Path, dest: Path, *, keep_old: bool = False) -> Path | None:
     """Put the built tree ``new`` in place of ``dest``: two renames, the old
-    tree deleted after.  ``dest``'s top-level dotfiles (``.git``,
-    ``.nojekyll``) move into the new tree unless the build wrote the same name."""
+    tree deleted after (``keep_old``: renamed to a name of
+    :func:`_retired` and returned, for :func:`start_removal`).
+    ``dest``'s top-level dotfiles (``.git``, ``.nojekyll``) move into the
+    new tree unless the build wrote the same name."""
     textio.mark_output_dir(new)
     old = None
     if dest.exists():
@@ -156,11 +208,13 @@ def place_into(new: Path, dest: Path) -> None:
                 continue
             if entry.name.startswith(".") and not os.path.lexists(new / entry.name):
                 os.replace(entry, new / entry.name)
-        old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+        old = _retired(dest)
         os.replace(dest, old)
     os.replace(new, dest)
-    if old is not None:
+    if old is not None and not keep_old:
         shutil.rmtree(old, ignore_errors=True)
+        return None
+    return old
 
 
 def _reap(procs: dict[int, tuple[str, subprocess.Popen, float]], stats: dict) -> tuple[str, int]:
@@ -277,6 +331,7 @@ def build_site(config_file: str, site_dir: str | None, *, strict: bool = False, 
     textio.check_output_dir(dest, protect=(settings.docs_dir, config_path))
     dest.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_builds(dest)
+    keep_old, previous, outputs = False, None, None
     # what this build reads, as it is before it starts (the stamp written after it, uptodate)
     snap = uptodate.before_build(req, uptodate.roots_of(settings), dest) if settings.features.get("cache") else None
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.build-{os.getpid()}-", dir=dest.parent))
@@ -301,9 +356,10 @@ def build_site(config_file: str, site_dir: str | None, *, strict: bool = False, 
             if snap is not None:
                 digests = tmp / "digests.json"
                 textio.atomic_write(digests, json.dumps(uptodate.known_digests(snap)).encode("utf-8"))
+            previous = dest if textio.is_our_output(dest) else None
             failed, partial = _run_children(plan, config_path, tmp, strict=strict, quiet=quiet, width=width,
                                             overrides=overrides, stats=stats, phases=timed, digests=digests,
-                                            previous=dest if textio.is_our_output(dest) else None)
+                                            previous=previous)
         if serial and timed:  # the phases of this process (every language, one after another)
             _read_phases(tmp / "serial.stats.json", stats)
         if failed:
@@ -319,7 +375,14 @@ def build_site(config_file: str, site_dir: str | None, *, strict: bool = False, 
         dropped = engine.finish_site(root, failed=bool(partial))
         if settings.features.get("offline"):
             offline.write_zip(root, root / offline.ZIP_PATH)
-        place_into(root, dest)
+        # a warm build's new tree is mostly hard links into the old one: the old
+        # tree and this build's leftovers are removed by a process of their
+        # own once the site is in place (removing them here took seconds)
+        reuse = not serial and previous is not None
+        if snap is not None or reuse:  # the stamp's record of the outputs (the rename keeps it)
+            outputs = uptodate.scan_outputs(root)
+        keep_old = reuse and uptodate.linked_share(outputs) >= KEEP_OLD_SHARE
+        place_into(root, dest, keep_old=keep_old)
         stats["merge_seconds"] = round(time.perf_counter() - t1, 3)
         stats["merge_cpu_seconds"] = round(time.process_time() - c1, 3)
     except _Interrupted as exc:
@@ -329,7 +392,12 @@ def build_site(config_file: str, site_dir: str | None, *, strict: bool = False, 
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
-        shutil.rmtree(tmp, ignore_errors=True)
+        if keep_old:
+            os.replace(tmp, _retired(dest))
+            stats["old_site"] = "left to a remover"
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+        start_removal(dest)  # also what an earlier remover, stopped, left
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     stats["self_cpu_seconds"] = round(time.process_time(), 3)
     import resource
@@ -344,7 +412,7 @@ def build_site(config_file: str, site_dir: str | None, *, strict: bool = False, 
                       "were left out of the pages", "error").format(), file=sys.stderr)
         return EXIT_ERROR
     if snap is not None:
-        uptodate.record(snap, dest)
+        uptodate.record(snap, dest, outputs)
     if not quiet:
         per = ", ".join(f"{k} {v['seconds']:.1f} s" for k, v in stats["processes"].items())
         print(f"INFO    -  Documentation built in {stats['seconds']:.2f} seconds"
