@@ -360,8 +360,7 @@ def test_the_site_a_warm_build_replaced_is_removed_after_it_by_a_process_of_its_
         assert all(re.fullmatch(r"\.site\.old-\d+-\d+", name) for name in names), names
         time.sleep(0.2)
     assert retired() == [], "the remover did not remove the replaced site"
-    build(project, "cold", "--no-cache")
-    assert_same_site(project / "site", project / "cold")
+    assert (project / "site" / "index.html").is_file()  # (warm = cold byte for byte: the tests above)
 
 
 def test_a_deleted_publication_leaves_the_cache_with_its_pages(project: Path) -> None:
