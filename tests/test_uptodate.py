@@ -141,6 +141,22 @@ def test_added_and_removed_files_are_changes(recorded, change: str) -> None:
     assert uptodate.check(req) == (None, "an input changed")
 
 
+def test_the_linked_share_of_a_site_counts_bytes_not_files(tmp_path: Path) -> None:
+    # a site whose many small search shards are links into the old site but
+    # whose pages are new holds most of its bytes anew: the old tree is removed now
+    site, old = tmp_path / "site", tmp_path / "old"
+    (site / "shards").mkdir(parents=True)
+    old.mkdir()
+    for i in range(20):
+        (old / f"{i}.js").write_bytes(b"x" * 10)
+        os.link(old / f"{i}.js", site / "shards" / f"{i}.js")
+    (site / "page.html").write_bytes(b"p" * 1000)
+    share = uptodate.linked_share(uptodate.scan_outputs(site))
+    assert share == pytest.approx(200 / 1200)
+    shutil.rmtree(old)  # the old site gone: nothing is shared any more
+    assert uptodate.linked_share(uptodate.scan_outputs(site)) == 0.0
+
+
 @pytest.mark.parametrize("after", ["other-link-removed", "linked-file-edited"])
 def test_an_output_shared_with_the_replaced_site_may_lose_that_link(tmp_path: Path, after: str) -> None:
     # a warm build's page is a hard link into the site it replaced; removing
