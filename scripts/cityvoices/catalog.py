@@ -22,7 +22,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from cityvoices import frontmatter, i18n, mdscan, pubtypes, syntax
+from cityvoices import buildcache, frontmatter, i18n, mdscan, pubtypes, syntax
 from cityvoices.problems import Problem
 from cityvoices.urls import page_url, publication_key  # noqa: F401  (re-exported: the key and URL rules)
 
@@ -238,7 +238,7 @@ def parsed(text: str, src_uri: str, shown: str | None = None, memo: Any = None,
     hit = _PARSED.get(src_uri)
     if hit is not None and (hit[0] is text or hit[0] == text) and hit[2] == shown:
         return hit[1]
-    key = _parse_key(text, shown) if memo is not None else None
+    key = buildcache.digest("frontmatter", shown, text) if memo is not None else None
     kept = memo.get(key) if key is not None else None
     if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], frontmatter.FrontMatter):
         value = (kept[0], list(kept[1]))
@@ -249,15 +249,6 @@ def parsed(text: str, src_uri: str, shown: str | None = None, memo: Any = None,
             memo.put(key, value)
     _PARSED[src_uri] = (text, value, shown)
     return value
-
-
-def _parse_key(text: str, shown: str) -> str:
-    import hashlib
-
-    h = hashlib.blake2b(shown.encode("utf-8", "surrogatepass"), digest_size=16, person=b"cv-frontmatter")
-    h.update(b"\0")
-    h.update(text.encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
 
 
 def source_problems(src_uri: str, fm: frontmatter.FrontMatter, shown: str, *, validate: bool = True) -> list[Problem]:

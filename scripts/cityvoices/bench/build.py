@@ -348,10 +348,12 @@ def wait_for_removal(site: Path, limit: float = 300.0) -> float | None:
     (``.<site>.old-*``, :func:`cityvoices.commands.build.start_removal`) are
     gone, so that no scenario runs beside the previous one's removal;
     ``None``: it left none."""
+    from cityvoices.commands.build import retired_trees
+
     t0 = time.perf_counter()
-    if not list(site.parent.glob(f".{site.name}.old-*")):
+    if not retired_trees(site):
         return None
-    while list(site.parent.glob(f".{site.name}.old-*")) and time.perf_counter() - t0 < limit:
+    while retired_trees(site) and time.perf_counter() - t0 < limit:
         time.sleep(0.05)
     return round(time.perf_counter() - t0, 2)
 

@@ -18,7 +18,6 @@ process instead (same output).  The MkDocs side is
 from __future__ import annotations
 
 import argparse
-import contextlib
 import ctypes
 import json
 import os
@@ -160,14 +159,9 @@ def retired_trees(dest: Path) -> list[Path]:
 
 
 def remove_trees(trees: list[str | os.PathLike]) -> None:
-    """Remove each tree bottom-up, never following a symlink out of it."""
+    """Remove each tree (a symlink in it is removed, never followed)."""
     for tree in trees:
-        for dirpath, dirs, files in os.walk(tree, topdown=False):
-            for name in files + [d for d in dirs if os.path.islink(os.path.join(dirpath, d))]:
-                with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(dirpath, name))
-            with contextlib.suppress(OSError):
-                os.rmdir(dirpath)
+        shutil.rmtree(tree, ignore_errors=True)
 
 
 _REMOVER = "import os, sys; os.nice(19); from cityvoices.commands.build import remove_trees; remove_trees(sys.argv[1:])"
