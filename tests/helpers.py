@@ -191,4 +191,18 @@ def switch_language(page, lang: str) -> None:
     with page.expect_navigation():
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_load_state("load")
-    page.wait_for_timeout(200)
+    settled(page)
+
+
+def settled(page, timeout_ms: int = 3000) -> None:
+    """Wait until the scroll position and the page height hold still for 300 ms (images that load
+    after the load event move the text; the page puts the place back)."""
+    last, still, waited = None, 0, 0
+    while waited < timeout_ms:
+        page.wait_for_timeout(100)
+        waited += 100
+        now = (page.evaluate("scrollY"), page.evaluate("document.body.scrollHeight"))
+        still = still + 1 if now == last else 0
+        last = now
+        if still >= 3:
+            return

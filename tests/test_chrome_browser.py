@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from helpers import SEED_ARTICLE, reading_place, scroll_to_place, switch_language
+from helpers import SEED_ARTICLE, reading_place, scroll_to_place, settled, switch_language
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
@@ -70,7 +70,7 @@ def test_keyboard_switch_keeps_the_place_too(site_dir, serve, page):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     page.wait_for_load_state("load")
-    page.wait_for_timeout(200)
+    settled(page)
     assert (reading_place(page)["sec"], reading_place(page)["block"]) == (5, 1)
 
 

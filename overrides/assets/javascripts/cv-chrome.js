@@ -109,8 +109,18 @@
     var heading = want.sec > 0 ? article.querySelector('[data-cv-sec="' + want.sec + '"]') : null
     history.replaceState(history.state, "", location.pathname + location.search +
       (heading && heading.id ? "#" + encodeURIComponent(heading.id) : ""))
-    /* images and fonts may move the text: once more when the page is complete */
+    /* images and fonts may move the text: once more when the page is complete,
+     * and whenever the article changes size while it settles (a lazy image
+     * above the place loads after the load event), until the reader moves */
     if (document.readyState !== "complete") addEventListener("load", function () { requestAnimationFrame(arrive) })
+    if (window.ResizeObserver) {
+      var settling = new ResizeObserver(function () {
+        if (moved) settling.disconnect()
+        else requestAnimationFrame(arrive)
+      })
+      settling.observe(article)
+      setTimeout(function () { settling.disconnect() }, 5000)
+    }
   }
 
   /* -- 2. a page opened from a search result --------------------------------- */
