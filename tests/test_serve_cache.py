@@ -6,6 +6,13 @@ the live-reload server calls), on a small archive."""
 from __future__ import annotations
 
 import re
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -61,3 +68,64 @@ def test_serve_rebuild_refreshes_listings_and_search(tmp_path: Path) -> None:
         assert report["rendered"] == [] and report["from_cache"] == report["pages"]
     finally:
         session.close()
+
+
+def _get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=120) as resp:
+        return resp.read()
+
+
+def _pdf_text(data: bytes, tmp: Path) -> str:
+    path = tmp / "got.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+@pytest.mark.pdf
+def test_serve_makes_the_pdfs_after_the_pages_and_a_pdf_request_waits_for_them(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    archive.write_archive(root, 2)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    session = engine.ServeSession(root / "mkdocs.yml", tmp_path / "work", host="127.0.0.1", port=port,
+                                  features={"offline": False})
+    src = next((root / "docs").glob("*/*/pub-00000/index.en.md"))
+    folder = src.parent.relative_to(root / "docs").as_posix()
+    base = f"http://127.0.0.1:{port}/"
+    server = threading.Thread(target=session.serve, daemon=True)
+    try:
+        session.full_build()
+        # the build returned with the pages; the PDFs are made apart from it
+        assert (session.site_dir / "en" / folder / "index.html").is_file()
+        assert session.editions is not None
+        server.start()
+        deadline = time.monotonic() + 60
+        while True:  # until the server listens
+            try:
+                page = _get(base + f"en/{folder}/").decode("utf-8")
+                break
+            except urllib.error.URLError:
+                assert time.monotonic() < deadline and server.is_alive(), "the server never answered"
+                time.sleep(0.1)
+        href = re.search(r'<a class="cv-pdf" href="([^"]+)"', page).group(1)
+        pdf_url = urllib.parse.urljoin(base + f"en/{folder}/", href)
+        first = _get(pdf_url)  # waits until the PDFs are made
+        assert first.startswith(b"%PDF")
+        assert WORD not in _pdf_text(first, tmp_path)
+
+        # a saved edit: the page shows it, and the PDF asked for after it is the new one
+        text = src.read_text(encoding="utf-8")
+        src.write_text(re.sub(r"^(## .*)$", rf"\1\n\nA sentence with {WORD} in it.", text, count=1, flags=re.M),
+                       encoding="utf-8")
+        deadline = time.monotonic() + 120
+        while WORD not in _get(base + f"en/{folder}/").decode("utf-8"):
+            assert time.monotonic() < deadline, "the edit never showed"
+            time.sleep(0.2)
+        assert WORD in _pdf_text(_get(pdf_url), tmp_path)
+    finally:
+        session.stop()
+        server.join(timeout=30)
+        session.close()
+    assert not server.is_alive()

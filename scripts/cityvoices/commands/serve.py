@@ -7,7 +7,10 @@ pages whose inputs changed are rendered (the edited publication's pages in
 both languages, and the pages that list publications), everything else is
 taken from the cache, and the search index, listings, feeds, people and tag
 pages are made afresh, so nothing the reader sees is stale.  A change to
-mkdocs.yml or the theme renders every page again.  The MkDocs side is
+mkdocs.yml or the theme renders every page again.  The PDFs and EPUBs are
+made after the browser has reloaded the pages (a request for one waits until
+it is made), so an edit shows without waiting for them; under ``--strict``
+their warnings are reported but do not stop the preview.  The MkDocs side is
 :class:`cityvoices.integrations.engine.ServeSession`.
 """
 

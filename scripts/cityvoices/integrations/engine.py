@@ -32,6 +32,7 @@ import logging
 import os
 import shutil
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -405,7 +406,14 @@ class ServeSession:
 
     Each language builds into its own folder and the trees are merged as
     ``cityvoices build`` merges them (:func:`cityvoices.buildpar.merge_trees`):
-    the served folder is the default language's."""
+    the served folder is the default language's.
+
+    The PDFs and EPUBs are made after the pages, in a thread of their own
+    (:func:`cityvoices.integrations.pdf.defer_editions`), into a folder that
+    the served site links (``pdf/`` and ``epub/``): the browser reloads as
+    soon as the pages are built, a request for a PDF or an EPUB waits until
+    the last build's are made, and a rebuild does not wait for them (the
+    editions of one build start after the previous build's)."""
 
     def __init__(self, config_file: str | os.PathLike, work_dir: str | os.PathLike, *, host: str, port: int,
                  strict: bool = False, features: Mapping[str, bool] | None = None):
@@ -419,10 +427,31 @@ class ServeSession:
         self.jobs = buildpar.plan_jobs(self.settings.languages, str(work_dir))
         self.site_dir = Path(self.jobs[0].out_dir)  # the default language's: served
         self.sites: list[_LanguageSite] = []
+        self.server: Any = None
+        self.editions: threading.Thread | None = None  # making the last build's PDFs and EPUBs
+        self.editions_dir = Path(work_dir) / "editions"
+        self._building = False  # between the start of a build and the start of its editions
+        self._state = threading.Condition()
+        from cityvoices.integrations import pdf as _pdf
+
+        _pdf.defer_editions(True)
 
     def full_build(self) -> None:
         """Build every language (warm: from the cache what did not change)."""
         log = logging.getLogger("mkdocs.cityvoices.serve")
+        with self._state:
+            self._building = True
+        try:
+            self._build_pages(log)
+        finally:
+            with self._state:
+                self._building = False
+                self._state.notify_all()
+
+    def _build_pages(self, log: logging.Logger) -> None:
+        from cityvoices.integrations import pdf as _pdf
+
+        _pdf.take_deferred()  # what a failed build queued before it failed
         t0 = time.perf_counter()
         old, sites = self.sites, []
         rendered = []
@@ -439,6 +468,40 @@ class ServeSession:
             site.config.plugins.on_shutdown()
         log.info("CityVoices serve: built %s in %.1f s%s", ", ".join(j.lang for j in self.jobs),
                  time.perf_counter() - t0, f" (pages rendered: {'; '.join(rendered)})" if rendered else "")
+        queued = _pdf.take_deferred()
+        if queued:
+            from cityvoices.pdf import assemble
+
+            for folder in (assemble.PDF_DIR, assemble.EPUB_DIR):
+                (self.editions_dir / folder).mkdir(parents=True, exist_ok=True)
+                link = self.site_dir / folder
+                if not link.is_symlink():
+                    link.symlink_to(self.editions_dir / folder, target_is_directory=True)
+            self.editions = threading.Thread(target=self._make_editions, args=(queued, self.editions),
+                                             daemon=True, name="cityvoices-editions")
+            self.editions.start()
+
+    def _make_editions(self, queued: list, after: threading.Thread | None) -> None:
+        log = logging.getLogger("mkdocs.cityvoices.serve")
+        if after is not None:
+            after.join()
+        t0 = time.perf_counter()
+        try:
+            for make in queued:
+                make(self.editions_dir)
+        except Exception as e:  # the preview goes on; the editions are made again after the next change
+            log.error("CityVoices serve: the PDFs and EPUBs could not be made: %s", e)
+        else:
+            log.info("CityVoices serve: PDFs and EPUBs made in %.1f s", time.perf_counter() - t0)
+
+    def wait_editions(self) -> None:
+        """Until the PDFs and EPUBs of the last build are made (during a
+        build: of that build)."""
+        with self._state:
+            self._state.wait_for(lambda: not self._building)
+            thread = self.editions
+        if thread is not None and thread is not threading.current_thread():
+            thread.join()
 
     def rebuild(self) -> None:
         """After a saved change (the live-reload server's builder): every
@@ -451,7 +514,16 @@ class ServeSession:
 
         for name in ("mkdocs.cityvoices.serve", "mkdocs.livereload"):
             logging.getLogger(name).setLevel(logging.INFO)
-        server = LiveReloadServer(builder=self.rebuild, host=self.host, port=self.port, root=str(self.site_dir))
+        server = self.server = LiveReloadServer(builder=self.rebuild, host=self.host, port=self.port,
+                                                root=str(self.site_dir))
+        pages = server.serve_request
+
+        def app(environ: dict, start_response: Any) -> Any:
+            if environ.get("PATH_INFO", "").endswith((".pdf", ".epub")):  # made after the pages
+                self.wait_editions()
+            return pages(environ, start_response)
+
+        server.set_app(app)
 
         def error_page(code: int) -> bytes | None:
             page = self.site_dir / f"{code}.html"
@@ -467,7 +539,16 @@ class ServeSession:
         finally:
             server.shutdown()
 
+    def stop(self) -> None:
+        """End :meth:`serve` (from another thread)."""
+        if self.server is not None:
+            self.server.shutdown()
+
     def close(self) -> None:
+        from cityvoices.integrations import pdf as _pdf
+
+        self.wait_editions()
+        _pdf.defer_editions(False)
         for site in self.sites:
             if site.config is not None:
                 site.config.plugins.on_shutdown()

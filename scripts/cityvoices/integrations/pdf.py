@@ -9,6 +9,11 @@ in the same row.  A PDF or EPUB that cannot be made is reported
 (``path:line: error: … [code]``) and :func:`drop_dead_links` takes the links
 to it out of the built pages, so a page never links to a file that does not
 exist; ``cityvoices build`` then exits 2.
+
+Under ``cityvoices serve`` (:func:`defer_editions`) the files are not made
+inside the build: the build queues them and the preview server makes them
+into a folder of its own after it has served the rebuilt pages
+(:func:`take_deferred`), so a saved edit shows without waiting for its PDFs.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import os
 import re
 from pathlib import Path
 from urllib.parse import unquote
-from typing import Any
+from typing import Any, Callable
 
 from cityvoices import i18n, pubtypes, textio, urls
 from cityvoices.integrations.common import current_lang, enabled, get_catalog, log, log_problem, read_sources
@@ -26,6 +31,8 @@ from cityvoices.pdf import assemble, runner
 
 #: PDFs and EPUBs this process could not make (read by the engine after a build).
 _failed: list[str] = []
+#: A serve session's queue of editions to make after the build (None: made in the build).
+_deferred: list[Callable[[Path], None]] | None = None
 
 RE_PDF_LINK = re.compile(r' ?<a class="cv-(?:pdf|epub)[^"]*" href="(?P<href>[^"]*)"[^>]*>.*?</a>', re.S)
 RE_EMPTY_BLOCK = re.compile(r'<p class="cv-downloads[^"]*">\s*</p>')
@@ -39,6 +46,24 @@ def reset() -> None:
 
 def failed_outputs() -> list[str]:
     return list(_failed)
+
+
+def defer_editions(on: bool) -> None:
+    """``on``: from now on a build queues its PDFs and EPUBs instead of
+    making them (a serve session); ``off``: a build makes them again."""
+    global _deferred
+    _deferred = [] if on else None
+
+
+def take_deferred() -> list[Callable[[Path], None]]:
+    """The editions the builds since the last call queued: each a call that
+    makes them, from the sources as that build read them, into the given
+    folder (its ``pdf/`` and ``epub/``, as in a site folder)."""
+    if not _deferred:
+        return []
+    queued = list(_deferred)
+    _deferred.clear()
+    return queued
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any, **_: Any) -> str | None:
@@ -79,17 +104,26 @@ def on_post_build(config: Any, **_: Any) -> None:
         return
     from cityvoices.integrations.engine import settings_from_config
 
-    for name, build, folder in (("pdf", runner.build_pdfs, assemble.PDF_DIR),
-                                ("epub", epub_runner.build_epubs, assemble.EPUB_DIR)):
-        if not enabled(config, name):
-            continue
-        settings = settings_from_config(config)
-        result = build(read_sources(config.docs_dir), settings, Path(config.site_dir) / folder)
-        for problem in dict.fromkeys(result.problems):
-            log_problem(config, problem, prefixed=True)
-        log.info("CityVoices %s: %d written (%d from cache), %d failed", name.upper(),
-                 len(result.made) + len(result.cached), len(result.cached), len(result.failed))
-        _failed.extend(result.failed)
+    kinds = [(name, build, folder) for name, build, folder in (("pdf", runner.build_pdfs, assemble.PDF_DIR),
+                                                               ("epub", epub_runner.build_epubs, assemble.EPUB_DIR))
+             if enabled(config, name)]
+    if not kinds:
+        return
+    sources, settings = read_sources(config.docs_dir), settings_from_config(config)
+
+    def make(root: Path) -> None:
+        for name, build, folder in kinds:
+            result = build(sources, settings, root / folder)
+            for problem in dict.fromkeys(result.problems):
+                log_problem(config, problem, prefixed=True)
+            log.info("CityVoices %s: %d written (%d from cache), %d failed", name.upper(),
+                     len(result.made) + len(result.cached), len(result.cached), len(result.failed))
+            _failed.extend(result.failed)
+
+    if _deferred is not None:
+        _deferred.append(make)
+    else:
+        make(Path(config.site_dir))
 
 
 def drop_dead_links(site_dir: str | os.PathLike) -> list[str]:
