@@ -33,6 +33,7 @@ def test_bench_normalize_creates_the_file(tmp_path):
 @pytest.mark.parametrize("argv, where", [
     (["bench", "build", "--sizes", "0", "--no-write"], "--sizes: error:"),
     (["bench", "build", "--sizes", "5", "--workdir", "/nonexistent/cv", "--no-write"], "/nonexistent/cv: error:"),
+    (["bench", "build", "--sizes", "5", "--edit", "--edit-samples", "0", "--no-write"], "--edit-samples: error:"),
     (["bench", "search", "--pubs", "x", "--no-write"], "--pubs: error:"),
 ])
 def test_bad_bench_arguments_are_messages(argv, where, capsys):

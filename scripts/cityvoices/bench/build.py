@@ -713,6 +713,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--edit", action="store_true",
                         help="also measure edit-to-browser latency under `cityvoices serve` (at the "
                              "size closest to 500)")
+    parser.add_argument("--edit-samples", type=int, default=3, metavar="N",
+                        help="saved edits timed under `cityvoices serve`, the median reported (default 3)")
     parser.add_argument("--workdir", default=None, help="where to generate archives (default: a temp folder)")
     parser.add_argument("--json", default=None, metavar="FILE", help="also write every figure as JSON to FILE")
     parser.add_argument("--output", default=None, help="BENCHMARKS.md to update (default: repository root)")
@@ -733,6 +735,9 @@ def run(args: argparse.Namespace) -> int:
         raise CityVoicesError("--sizes", 0, f"needs positive numbers, like 100,500, not {args.sizes!r}", "bench-args")
     if args.rounds < 1:
         raise CityVoicesError("--rounds", 0, f"needs a positive number, not {args.rounds}", "bench-args")
+    if args.edit_samples < 1:
+        raise CityVoicesError("--edit-samples", 0, f"needs a positive number, not {args.edit_samples}",
+                              "bench-args")
     if args.workdir and not Path(args.workdir).is_dir():
         raise CityVoicesError(args.workdir, 0, "--workdir: no such folder", "bench-args")
     setups = [Setup("stock", "stock"), Setup("ours", "ours")] + [against_setup(d) for d in args.against]
@@ -752,7 +757,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"N={n}: done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
         if args.edit:
             n = min(sizes, key=lambda s: abs(s - 500))
-            edit = measure_edit(work / "edit", n, args.seed)
+            edit = measure_edit(work / "edit", n, args.seed, samples=args.edit_samples)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     notes, ok = verdicts(results, reference)
