@@ -278,20 +278,30 @@ def test_build_is_skipped_only_when_nothing_changed(tmp_path: Path) -> None:
     stats, _ = _build(root)
     assert stats["processes"] and page.is_file()
 
-    # each kind of input edited: built again, the same as a cold build
+    # the inputs of this project's build, as the build lists them: every kind
+    # of input the check on a made-up project shows is a change (above)
+    from cityvoices.integrations import engine
+
+    roots = {r.label: r.path for r in uptodate.roots_of(engine.load_site(cfg))}
+    assert {k: roots.get(k) for k in ("config", "docs", "theme")} == {
+        "config": str(cfg.resolve()), "docs": str((root / "docs").resolve()),
+        "theme": str((root / "overrides").resolve())}
+
+    # inputs edited: built again (a source; the template and the configuration), the same as a cold build
     src = next((root / "docs").glob("*/*/pub-00001/index.en.md"))
     edits = [
-        (src, lambda t: re.sub(r"^(?!#|---|\w+:|  -)(\S+) ", "Zyxuptodateword ", t, count=1, flags=re.M)),
-        (root / "overrides" / "main.html", lambda t: t + "\n{# edited #}\n"),
-        (cfg, lambda t: re.sub(r"^site_description: .*$", "site_description: Up-to-date test", t, count=1,
-                               flags=re.M)),
+        [(src, lambda t: re.sub(r"^(?!#|---|\w+:|  -)(\S+) ", "Zyxuptodateword ", t, count=1, flags=re.M))],
+        [(root / "overrides" / "main.html", lambda t: t + "\n{# edited #}\n"),
+         (cfg, lambda t: re.sub(r"^site_description: .*$", "site_description: Up-to-date test", t, count=1,
+                                flags=re.M))],
     ]
-    for path, edit in edits:
-        path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    for group in edits:
+        for path, edit in group:
+            path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
         stats, err = _build(root)
-        assert stats["processes"] and "site up to date" not in err, path
+        assert stats["processes"] and "site up to date" not in err, group
         stats, _ = _build(root)
-        assert stats.get("up_to_date") is True, path
+        assert stats.get("up_to_date") is True, group
     assert "Zyxuptodateword" in next(site.glob("en/*/*/pub-00001/index.html")).read_text(encoding="utf-8")
     _build(root, "cold", "--no-cache")
     assert _site(site) == _site(root / "cold")
