@@ -483,6 +483,9 @@ class ServeSession:
 
     def _make_editions(self, queued: list, after: threading.Thread | None) -> None:
         log = logging.getLogger("mkdocs.cityvoices.serve")
+        with contextlib.suppress(AttributeError, OSError):
+            # Linux: this thread and the workers it forks yield the CPU to the next rebuild
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
         if after is not None:
             after.join()
         t0 = time.perf_counter()
