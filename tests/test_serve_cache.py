@@ -5,9 +5,12 @@ the live-reload server calls), on a small archive."""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -16,6 +19,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from helpers import mkdocs_env
 
 from cityvoices import archive
 from cityvoices.integrations import engine
@@ -129,3 +134,57 @@ def test_serve_makes_the_pdfs_after_the_pages_and_a_pdf_request_waits_for_them(t
         server.join(timeout=30)
         session.close()
     assert not server.is_alive()
+
+
+def _processes_naming(text: str) -> list[int]:
+    out = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            except OSError:
+                continue
+            if text in cmd:
+                out.append(int(proc.name))
+    return out
+
+
+@pytest.mark.pdf
+def test_a_killed_serve_leaves_no_worker_and_no_temporary_folder(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    archive.write_archive(root, 6)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cfg = str(root / "mkdocs.yml")
+    proc = subprocess.Popen([sys.executable, "-m", "cityvoices", "serve", "-f", cfg, "-a", f"127.0.0.1:{port}",
+                             "--no-offline"], cwd=root, env=mkdocs_env(TMPDIR=str(tmp)),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while True:  # the pages are served; the PDFs are being made
+            try:
+                _get(f"http://127.0.0.1:{port}/")
+                break
+            except urllib.error.URLError:
+                assert time.monotonic() < deadline and proc.poll() is None, "serve never answered"
+                time.sleep(0.1)
+        deadline = time.monotonic() + 60
+        while not [pid for pid in _processes_naming(cfg) if pid != proc.pid]:  # the PDF workers
+            assert time.monotonic() < deadline and proc.poll() is None, "no PDF worker started"
+            time.sleep(0.05)
+        assert list(tmp.glob("cityvoices-serve-*"))
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        deadline = time.monotonic() + 10
+        while _processes_naming(cfg) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _processes_naming(cfg) == []
+        assert list(tmp.iterdir()) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for pid in _processes_naming(cfg):
+            os.kill(pid, signal.SIGKILL)

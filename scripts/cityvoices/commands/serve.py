@@ -17,7 +17,9 @@ their warnings are reported but do not stop the preview.  The MkDocs side is
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
+import signal
 import sys
 import tempfile
 
@@ -48,15 +50,28 @@ def run(args: argparse.Namespace) -> int:
                       "error").format(), file=sys.stderr)
         return EXIT_ERROR
     engine.setup_logging(False)
+
+    def stop(_signum: int, _frame: object) -> None:  # `kill`: end as Ctrl-C does, temporary folder removed
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     work = tempfile.mkdtemp(prefix="cityvoices-serve-")
+    session = None
     try:
         session = engine.ServeSession(args.config_file, work, host=host, port=int(port), strict=args.strict,
                                       features=feature_overrides(args))
         try:
             session.full_build()
             session.serve()
+        except KeyboardInterrupt:
+            pass
         finally:
-            session.close()
+            session.close(wait=False)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    if session is not None and session.editions_running():
+        # PDFs of a build nobody will read: end now (their workers end with their thread)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_CLEAN)
     return EXIT_CLEAN

@@ -547,10 +547,15 @@ class ServeSession:
         if self.server is not None:
             self.server.shutdown()
 
-    def close(self) -> None:
+    def editions_running(self) -> bool:
+        return self.editions is not None and self.editions.is_alive()
+
+    def close(self, wait: bool = True) -> None:
+        """End the session (``wait``: after the PDFs and EPUBs being made)."""
         from cityvoices.integrations import pdf as _pdf
 
-        self.wait_editions()
+        if wait:
+            self.wait_editions()
         _pdf.defer_editions(False)
         for site in self.sites:
             if site.config is not None:

@@ -639,6 +639,22 @@ def _import_weasyprint() -> None:
     import weasyprint  # noqa: F401 - imported once here, inherited by the forked workers
 
 
+def _die_with_parent(parent: int) -> None:
+    """A pool worker's first step (Linux): end when the thread that started
+    it does, so a killed ``cityvoices serve`` or ``build`` leaves no worker
+    waiting for work that never comes."""
+    import ctypes
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the handler of the process it was forked from
+    try:  # PR_SET_PDEATHSIG; KILL, as a Python handler would leave the worker waiting
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent was already gone
+        os._exit(1)
+
+
 def run_pool(work: Callable[[dict[str, Any]], dict[str, Any]], payloads: list[dict[str, Any]], *,
              workers: int | None = None, progress: bool = False, desc: str = "", unit: str = "file",
              count: Callable[[dict[str, Any]], int] = lambda result: 1,
@@ -668,7 +684,8 @@ def run_pool(work: Callable[[dict[str, Any]], dict[str, Any]], payloads: list[di
         # worker's (WeasyPrint's caches grow with every document it lays out).
         step = BATCH * nworkers
         for start in range(0, len(payloads), step):
-            with cf.ProcessPoolExecutor(max_workers=nworkers, mp_context=ctx) as pool:
+            with cf.ProcessPoolExecutor(max_workers=nworkers, mp_context=ctx,
+                                        initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
                 futures = [pool.submit(work, p) for p in payloads[start:start + step]]
                 for fut in cf.as_completed(futures):
                     results.append(fut.result())
