@@ -8,8 +8,8 @@ both languages, and the pages that list publications), everything else is
 taken from the cache, and the search index, listings, feeds, people and tag
 pages are made afresh, so nothing the reader sees is stale.  A change to
 mkdocs.yml or the theme renders every page again.  The PDFs and EPUBs are
-made after the browser has reloaded the pages (a request for one waits until
-it is made), so an edit shows without waiting for them; under ``--strict``
+made after the browser has reloaded the pages, in a process of their own (a
+request for one waits until it is made), so an edit shows without waiting for them; under ``--strict``
 their warnings are reported but do not stop the preview.  The MkDocs side is
 :class:`cityvoices.integrations.engine.ServeSession`.
 """
@@ -17,7 +17,6 @@ their warnings are reported but do not stop the preview.  The MkDocs side is
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import signal
 import sys
@@ -66,12 +65,7 @@ def run(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             pass
         finally:
-            session.close(wait=False)
+            session.close(wait=False)  # PDFs nobody will read are stopped
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if session is not None and session.editions_running():
-        # PDFs of a build nobody will read: end now (their workers end with their thread)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(EXIT_CLEAN)
     return EXIT_CLEAN

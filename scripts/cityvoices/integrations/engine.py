@@ -31,6 +31,7 @@ import contextlib
 import logging
 import os
 import shutil
+import signal
 import sys
 import threading
 import time
@@ -408,12 +409,15 @@ class ServeSession:
     ``cityvoices build`` merges them (:func:`cityvoices.buildpar.merge_trees`):
     the served folder is the default language's.
 
-    The PDFs and EPUBs are made after the pages, in a thread of their own
-    (:func:`cityvoices.integrations.pdf.defer_editions`), into a folder that
-    the served site links (``pdf/`` and ``epub/``): the browser reloads as
-    soon as the pages are built, a request for a PDF or an EPUB waits until
-    the last build's are made, and a rebuild does not wait for them (the
-    editions of one build start after the previous build's)."""
+    The PDFs and EPUBs are made after the pages, in a process of their own
+    forked at nice 10 (:func:`cityvoices.integrations.pdf.defer_editions`;
+    a process, so that it shares neither the interpreter lock nor the CPU's
+    first claim with the next rebuild), into a folder that the served site
+    links (``pdf/`` and ``epub/``): the browser reloads as soon as the pages
+    are built, a request for a PDF or an EPUB waits until the last build's
+    are made, and a rebuild does not wait for them: the next build's
+    editions stop the process still making the previous build's (what it
+    finished is in the caches)."""
 
     def __init__(self, config_file: str | os.PathLike, work_dir: str | os.PathLike, *, host: str, port: int,
                  strict: bool = False, features: Mapping[str, bool] | None = None):
@@ -428,7 +432,8 @@ class ServeSession:
         self.site_dir = Path(self.jobs[0].out_dir)  # the default language's: served
         self.sites: list[_LanguageSite] = []
         self.server: Any = None
-        self.editions: threading.Thread | None = None  # making the last build's PDFs and EPUBs
+        self.editions: threading.Thread | None = None  # waiting for the process making the PDFs and EPUBs
+        self._editions_pid = 0
         self.editions_dir = Path(work_dir) / "editions"
         self._building = False  # between the start of a build and the start of its editions
         self._state = threading.Condition()
@@ -477,25 +482,41 @@ class ServeSession:
                 link = self.site_dir / folder
                 if not link.is_symlink():
                     link.symlink_to(self.editions_dir / folder, target_is_directory=True)
-            self.editions = threading.Thread(target=self._make_editions, args=(queued, self.editions),
+            self._stop_editions()  # a newer build's editions supersede them
+            self._editions_pid = os.fork()
+            if self._editions_pid == 0:  # the child: the editions, then out
+                code = 1
+                try:
+                    with contextlib.suppress(OSError):
+                        os.setpriority(os.PRIO_PROCESS, 0, 10)  # the next rebuild gets the CPU first
+                    for make in queued:
+                        make(self.editions_dir)
+                    code = 0
+                except BaseException as e:  # noqa: BLE001 - reported, and the child ends either way
+                    log.error("CityVoices serve: the PDFs and EPUBs could not be made: %s", e)
+                finally:
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                    os._exit(code)
+            self.editions = threading.Thread(target=self._reap_editions, args=(self._editions_pid,),
                                              daemon=True, name="cityvoices-editions")
             self.editions.start()
 
-    def _make_editions(self, queued: list, after: threading.Thread | None) -> None:
+    def _reap_editions(self, pid: int) -> None:
         log = logging.getLogger("mkdocs.cityvoices.serve")
-        with contextlib.suppress(AttributeError, OSError):
-            # Linux: this thread and the workers it forks yield the CPU to the next rebuild
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-        if after is not None:
-            after.join()
         t0 = time.perf_counter()
-        try:
-            for make in queued:
-                make(self.editions_dir)
-        except Exception as e:  # the preview goes on; the editions are made again after the next change
-            log.error("CityVoices serve: the PDFs and EPUBs could not be made: %s", e)
-        else:
+        _pid, status = os.waitpid(pid, 0)
+        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
             log.info("CityVoices serve: PDFs and EPUBs made in %.1f s", time.perf_counter() - t0)
+
+    def _stop_editions(self) -> None:
+        """Stop the process making the last build's editions, if it still
+        runs (what it finished stays in the PDF and EPUB caches; its
+        workers end with it)."""
+        if self.editions_running():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._editions_pid, signal.SIGKILL)
+            self.editions.join()
 
     def wait_editions(self) -> None:
         """Until the PDFs and EPUBs of the last build are made (during a
@@ -556,6 +577,8 @@ class ServeSession:
 
         if wait:
             self.wait_editions()
+        else:
+            self._stop_editions()
         _pdf.defer_editions(False)
         for site in self.sites:
             if site.config is not None:
