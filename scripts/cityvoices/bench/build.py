@@ -803,7 +803,7 @@ def run(args: argparse.Namespace) -> int:
                  f"`cityvoices bench build --sizes {args.sizes}"
                  + (f" --rounds {args.rounds}" if args.rounds != 1 else "")
                  + "".join(f" --against {s.label}" for s in setups[2:])
-                 + (" --warm" if args.warm else "") + "`.")
+                 + (" --warm" if args.warm else "") + (" --edit" if args.edit else "") + "`.")
     if args.warm:
         notes.append("- Warm builds (`--warm`): after the cold build that fills `.cache/cityvoices/`, each "
                      "scenario is one `cityvoices build` over the previous one's sources, the edits cumulative: "
