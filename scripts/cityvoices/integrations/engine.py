@@ -521,11 +521,16 @@ class ServeSession:
     def wait_editions(self) -> None:
         """Until the PDFs and EPUBs of the last build are made (during a
         build: of that build)."""
-        with self._state:
-            self._state.wait_for(lambda: not self._building)
-            thread = self.editions
-        if thread is not None and thread is not threading.current_thread():
+        while True:
+            with self._state:
+                self._state.wait_for(lambda: not self._building)
+                thread = self.editions
+            if thread is None or thread is threading.current_thread():
+                return
             thread.join()
+            with self._state:
+                if self.editions is thread and not self._building:  # not stopped for a newer build's
+                    return
 
     def rebuild(self) -> None:
         """After a saved change (the live-reload server's builder): every
