@@ -619,7 +619,9 @@ class Group:
 G_ERRORS = Group("errors", 2, "a source the build refuses: nothing is built, the old site (a marked "
                  "gh-pages worktree) stays byte for byte; every problem is listed in one run", serial=True)
 G_FINDINGS = Group("findings", 0, "warnings are findings: the site is built (exit 0; --strict would "
-                   "refuse); hostile values are text", features={"pdf": True, "offline": True})
+                   "refuse)", features={"pdf": False, "offline": True})
+G_HOSTILE = Group("hostile", 0, "hostile values and colliding names: the site and its PDFs are built (exit 0), "
+                  "every value is text", features={"pdf": True, "offline": False})
 G_PDF = Group("pdf-failures", 2, "the site is built, but a PDF could not be made: exit 2, and no page links "
               "to a PDF that does not exist", features={"pdf": True})
 
@@ -660,6 +662,13 @@ FINDINGS: list[Case] = [
          (W(src("raw-note"), 0, "normalize-needed", f"cityvoices normalize {src('raw-note')}`"),), ("raw-note",)),
     Case("build-bom-crlf", "BOM/CRLF kept", "a BOM and CRLF line ends are no problem: no message, the note "
          "renders", 0, (), ("bom-crlf",)),
+    Case("build-gh-pages", "build -d DIR with .git/.nojekyll",
+         "a gh-pages worktree carrying our marker: rebuilt (exit 0), .git and .nojekyll kept", 0, (), ()),
+    Case("build-offline-zip", "the offline zip listing", "the zip holds the site's own regular files only: no "
+         "entry outside it, none through a symlink, none from outside docs/ (exit 0)", 0, (), ()),
+]
+#: Built with PDFs: what lands in them (metadata, names) is checked too.
+HOSTILE: list[Case] = [
     Case("build-hangul-twins", "Hangul PDF name collisions",
          "newsletters/2013-12/서울소식 and …/부산소식: both PDFs made under distinct names, each page links "
          "its own (exit 0, no message)", 0, (), ("hangul-twins",)),
@@ -669,10 +678,6 @@ FINDINGS: list[Case] = [
     Case("build-xss-nav-page", "stored XSS values (theme partials: nav, tabs, footer)",
          "a nav page's hostile front matter title: no message (exit 0); nav and tabs show mkdocs.yml's titles", 0,
          (), ("xss-nav-page",)),
-    Case("build-gh-pages", "build -d DIR with .git/.nojekyll",
-         "a gh-pages worktree carrying our marker: rebuilt (exit 0), .git and .nojekyll kept", 0, (), ()),
-    Case("build-offline-zip", "the offline zip listing", "the zip holds the site's own regular files only: no "
-         "entry outside it, none through a symlink, none from outside docs/ (exit 0)", 0, (), ()),
 ]
 PDF_FAILURES: list[Case] = [
     Case("build-missing-image", "missing images", "the PDF cannot be made: exit 2 at the image's line", 2,
@@ -689,7 +694,7 @@ PDF_FAILURES: list[Case] = [
          "the summary says so (exit 2); the English PDFs of the same publications are made and linked", 2,
          (E("mkdocs.yml", 0, "pdf-failed"),), ()),
 ]
-GROUPS = [(G_ERRORS, ERRORS), (G_FINDINGS, FINDINGS), (G_PDF, PDF_FAILURES)]
+GROUPS = [(G_ERRORS, ERRORS), (G_FINDINGS, FINDINGS), (G_HOSTILE, HOSTILE), (G_PDF, PDF_FAILURES)]
 
 #: ``cityvoices pdf`` rendering for real (marked pdf).
 PDF_CLI: list[Case] = [

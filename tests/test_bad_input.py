@@ -14,8 +14,9 @@ Quick cases (check, normalize, new, import, refused output folders) run one
 by one in process.  Cases that need a site build share one build per group
 (one fixture site holding every bad publication of the group): ERRORS (the
 build stops: exit 2, the old site untouched), FINDINGS (warnings: exit 0,
-with PDFs, hostile front matter opened in Chromium) and PDF_FAILURES (exit 2,
-the site built without links to the PDFs that could not be made).
+with the offline zip), HOSTILE (hostile front matter and colliding names:
+exit 0, with PDFs, opened in Chromium) and PDF_FAILURES (exit 2, the site
+built without links to the PDFs that could not be made).
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ def test_pdf_command(case, tmp_path, capsys, monkeypatch):
 
 
 def test_the_table_covers_issue_10():
-    every = T.QUICK + T.ERRORS + T.FINDINGS + T.PDF_FAILURES + T.PDF_CLI + T.PROCESS
+    every = T.QUICK + T.ERRORS + T.FINDINGS + T.HOSTILE + T.PDF_FAILURES + T.PDF_CLI + T.PROCESS
     ids = [c.id for c in every]
     assert len(ids) == len(set(ids)), "case ids are unique"
     assert len(every) >= 60, len(every)
@@ -214,6 +215,11 @@ def findings_build(tmp_path_factory) -> Built:
 
 
 @pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory) -> Built:
+    return build_group(T.G_HOSTILE, T.HOSTILE, tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.fixture(scope="module")
 def pdf_failures_build(tmp_path_factory) -> Built:
     return build_group(T.G_PDF, T.PDF_FAILURES, tmp_path_factory.mktemp("pdf-failures"))
 
@@ -229,12 +235,20 @@ def test_build_errors(case, errors_build):
 
 
 @pytest.mark.build
-@pytest.mark.pdf
 @pytest.mark.slow
 @pytest.mark.parametrize("case", T.FINDINGS, ids=str)
 def test_build_findings(case, findings_build):
     check_build_case(case, T.G_FINDINGS, findings_build)
     assert (findings_build.site / "index.html").is_file()
+
+
+@pytest.mark.build
+@pytest.mark.pdf
+@pytest.mark.slow
+@pytest.mark.parametrize("case", T.HOSTILE, ids=str)
+def test_build_hostile(case, hostile_build):
+    check_build_case(case, T.G_HOSTILE, hostile_build)
+    assert (hostile_build.site / "index.html").is_file()
 
 
 @pytest.mark.build
@@ -414,7 +428,7 @@ EXTRA["build-offline-zip"] = _offline_zip
 
 # -- Chromium: no hostile value ever runs ---------------------------------------------------
 
-XSS_CASES = [c for c in T.FINDINGS if c.id.startswith("build-xss")]
+XSS_CASES = [c for c in T.HOSTILE if c.id.startswith("build-xss")]
 
 
 @pytest.mark.build
@@ -422,8 +436,8 @@ XSS_CASES = [c for c in T.FINDINGS if c.id.startswith("build-xss")]
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.parametrize("case", XSS_CASES, ids=str)
-def test_xss_never_runs_in_chromium(case, findings_build, serve, browser):
-    base = serve(findings_build.site)
+def test_xss_never_runs_in_chromium(case, hostile_build, serve, browser):
+    base = serve(hostile_build.site)
     context = browser.new_context()
     dialogs: list[str] = []
     page = context.new_page()
