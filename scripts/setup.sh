@@ -14,8 +14,8 @@ mode="${1:-build}"
 shift || true
 
 APT_RUNTIME=(fonts-noto-cjk fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig)
-# epubcheck (Java): tests read the EPUBs back with it
-APT_TEST=(chromium poppler-utils epubcheck)
+# epubcheck (Java): tests read the EPUBs back with it; procps (ps): the serve test looks for leftover workers
+APT_TEST=(chromium poppler-utils epubcheck procps)
 
 apt_install() {
   local missing=()

@@ -236,19 +236,13 @@ def test_build_errors(case, errors_build):
 
 @pytest.mark.build
 @pytest.mark.slow
-@pytest.mark.parametrize("case", T.FINDINGS, ids=str)
-def test_build_findings(case, findings_build):
-    check_build_case(case, T.G_FINDINGS, findings_build)
-    assert (findings_build.site / "index.html").is_file()
-
-
-@pytest.mark.build
-@pytest.mark.pdf
-@pytest.mark.slow
-@pytest.mark.parametrize("case", T.HOSTILE, ids=str)
-def test_build_hostile(case, hostile_build):
-    check_build_case(case, T.G_HOSTILE, hostile_build)
-    assert (hostile_build.site / "index.html").is_file()
+@pytest.mark.parametrize("group, case, built", [
+    *[pytest.param(T.G_FINDINGS, c, "findings_build", id=str(c)) for c in T.FINDINGS],
+    *[pytest.param(T.G_HOSTILE, c, "hostile_build", id=str(c), marks=pytest.mark.pdf) for c in T.HOSTILE]])
+def test_build_findings(group, case, built, request):
+    b = request.getfixturevalue(built)
+    check_build_case(case, group, b)
+    assert (b.site / "index.html").is_file()
 
 
 @pytest.mark.build

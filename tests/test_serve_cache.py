@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +22,7 @@ import pytest
 from helpers import mkdocs_env
 
 from cityvoices import archive
+from cityvoices.bench.build import free_port
 from cityvoices.integrations import engine
 
 pytestmark = pytest.mark.build
@@ -80,6 +80,17 @@ def _get(url: str) -> bytes:
         return resp.read()
 
 
+def _when_served(url: str, alive, timeout: float = 120) -> bytes:
+    """``url``'s body, once the server listens (``alive()``: it still runs)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return _get(url)
+        except urllib.error.URLError:
+            assert time.monotonic() < deadline and alive(), f"{url}: the server never answered"
+            time.sleep(0.1)
+
+
 def _pdf_text(data: bytes, tmp: Path) -> str:
     path = tmp / "got.pdf"
     path.write_bytes(data)
@@ -91,9 +102,7 @@ def _pdf_text(data: bytes, tmp: Path) -> str:
 def test_serve_makes_the_pdfs_after_the_pages_and_a_pdf_request_waits_for_them(tmp_path: Path) -> None:
     root = tmp_path / "project"
     archive.write_archive(root, 2)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     session = engine.ServeSession(root / "mkdocs.yml", tmp_path / "work", host="127.0.0.1", port=port,
                                   features={"offline": False})
     src = next((root / "docs").glob("*/*/pub-00000/index.en.md"))
@@ -106,14 +115,7 @@ def test_serve_makes_the_pdfs_after_the_pages_and_a_pdf_request_waits_for_them(t
         assert (session.site_dir / "en" / folder / "index.html").is_file()
         assert session.editions is not None
         server.start()
-        deadline = time.monotonic() + 60
-        while True:  # until the server listens
-            try:
-                page = _get(base + f"en/{folder}/").decode("utf-8")
-                break
-            except urllib.error.URLError:
-                assert time.monotonic() < deadline and server.is_alive(), "the server never answered"
-                time.sleep(0.1)
+        page = _when_served(base + f"en/{folder}/", server.is_alive).decode("utf-8")
         href = re.search(r'<a class="cv-pdf" href="([^"]+)"', page).group(1)
         pdf_url = urllib.parse.urljoin(base + f"en/{folder}/", href)
         first = _get(pdf_url)  # waits until the PDFs are made
@@ -137,16 +139,10 @@ def test_serve_makes_the_pdfs_after_the_pages_and_a_pdf_request_waits_for_them(t
 
 
 def _processes_naming(text: str) -> list[int]:
-    out = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-            except OSError:
-                continue
-            if text in cmd:
-                out.append(int(proc.name))
-    return out
+    """The processes whose command line holds ``text`` (procps' ``ps``)."""
+    out = subprocess.run(["ps", "-ww", "-eo", "pid=,args="], capture_output=True, text=True, check=True).stdout
+    return [int(pid) for pid, _, args in (line.strip().partition(" ") for line in out.splitlines())
+            if text in args and not args.startswith("ps ")]
 
 
 @pytest.mark.pdf
@@ -155,22 +151,13 @@ def test_a_killed_serve_leaves_no_worker_and_no_temporary_folder(tmp_path: Path)
     archive.write_archive(root, 6)
     tmp = tmp_path / "tmp"
     tmp.mkdir()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     cfg = str(root / "mkdocs.yml")
     proc = subprocess.Popen([sys.executable, "-m", "cityvoices", "serve", "-f", cfg, "-a", f"127.0.0.1:{port}",
                              "--no-offline"], cwd=root, env=mkdocs_env(TMPDIR=str(tmp)),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 120
-        while True:  # the pages are served; the PDFs are being made
-            try:
-                _get(f"http://127.0.0.1:{port}/")
-                break
-            except urllib.error.URLError:
-                assert time.monotonic() < deadline and proc.poll() is None, "serve never answered"
-                time.sleep(0.1)
+        _when_served(f"http://127.0.0.1:{port}/", lambda: proc.poll() is None)  # the PDFs are being made
         deadline = time.monotonic() + 60
         while not [pid for pid in _processes_naming(cfg) if pid != proc.pid]:  # the PDF workers
             assert time.monotonic() < deadline and proc.poll() is None, "no PDF worker started"

@@ -391,7 +391,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run"]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     import socket
 
     with socket.socket() as s:
@@ -411,7 +411,7 @@ def measure_edit(root: Path, n: int, seed_value: int, samples: int = 3, timeout:
     source = sorted((root / "docs" / "cityvoices").glob("*/pub-*/index.ko.md"))[len(
         list((root / "docs" / "cityvoices").glob("*/pub-*/index.ko.md"))) // 2]
     rel = source.parent.relative_to(root / "docs").as_posix()
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/{rel}/"
     log = open(root / "serve.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "cityvoices", "serve", "-f", str(root / "mkdocs.yml"),
