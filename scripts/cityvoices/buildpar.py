@@ -64,6 +64,17 @@ class MergePlan:
     conflicts: list[str] = field(default_factory=list)
 
 
+def die_with_parent(signum: int) -> None:
+    """In a child process (Linux): be sent ``signum`` when the thread that
+    started it ends, even by SIGKILL (``PR_SET_PDEATHSIG``)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signum)
+    except (OSError, AttributeError):
+        pass
+
+
 def plan_jobs(languages: Iterable[tuple[str, bool]], tmp_root: str, only: Iterable[str] | None = None) -> list[LangJob]:
     """One job per language to build, default language first.
 

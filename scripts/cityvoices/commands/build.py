@@ -18,7 +18,6 @@ process instead (same output).  The MkDocs side is
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import os
 import shutil
@@ -109,11 +108,8 @@ def _env() -> dict[str, str]:
 
 
 def _die_with_parent() -> None:
-    # Linux: the child gets SIGTERM when the parent dies, even by SIGKILL.
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    # the child gets SIGTERM (its handler cleans up) when the parent dies, even by SIGKILL
+    buildpar.die_with_parent(signal.SIGTERM)
 
 
 class _Interrupted(Exception):

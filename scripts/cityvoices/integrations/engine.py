@@ -475,32 +475,39 @@ class ServeSession:
                  time.perf_counter() - t0, f" (pages rendered: {'; '.join(rendered)})" if rendered else "")
         queued = _pdf.take_deferred()
         if queued:
-            from cityvoices.pdf import assemble
+            self._start_editions(queued, log)
 
-            for folder in (assemble.PDF_DIR, assemble.EPUB_DIR):
-                (self.editions_dir / folder).mkdir(parents=True, exist_ok=True)
-                link = self.site_dir / folder
-                if not link.is_symlink():
-                    link.symlink_to(self.editions_dir / folder, target_is_directory=True)
-            self._stop_editions()  # a newer build's editions supersede them
-            self._editions_pid = os.fork()
-            if self._editions_pid == 0:  # the child: the editions, then out
-                code = 1
-                try:
-                    with contextlib.suppress(OSError):
-                        os.setpriority(os.PRIO_PROCESS, 0, 10)  # the next rebuild gets the CPU first
-                    for make in queued:
-                        make(self.editions_dir)
-                    code = 0
-                except BaseException as e:  # noqa: BLE001 - reported, and the child ends either way
-                    log.error("CityVoices serve: the PDFs and EPUBs could not be made: %s", e)
-                finally:
-                    sys.stdout.flush()
-                    sys.stderr.flush()
-                    os._exit(code)
-            self.editions = threading.Thread(target=self._reap_editions, args=(self._editions_pid,),
-                                             daemon=True, name="cityvoices-editions")
-            self.editions.start()
+    def _start_editions(self, queued: list, log: logging.Logger) -> None:
+        """Fork the process that makes ``queued`` into the editions folder
+        (linked from the served site), after stopping the previous one."""
+        from cityvoices.pdf import assemble
+
+        for folder in (assemble.PDF_DIR, assemble.EPUB_DIR):
+            (self.editions_dir / folder).mkdir(parents=True, exist_ok=True)
+            link = self.site_dir / folder
+            if not link.is_symlink():
+                link.symlink_to(self.editions_dir / folder, target_is_directory=True)
+        self._stop_editions()  # a newer build's editions supersede them
+        pid = os.fork()
+        if pid == 0:  # the child: the editions, then out
+            code = 1
+            try:
+                buildpar.die_with_parent(signal.SIGKILL)  # a killed serve leaves no editions behind
+                with contextlib.suppress(OSError):
+                    os.setpriority(os.PRIO_PROCESS, 0, 10)  # the next rebuild gets the CPU first
+                for make in queued:
+                    make(self.editions_dir)
+                code = 0
+            except BaseException as e:  # noqa: BLE001 - reported, and the child ends either way
+                log.error("CityVoices serve: the PDFs and EPUBs could not be made: %s", e)
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        self._editions_pid = pid
+        self.editions = threading.Thread(target=self._reap_editions, args=(pid,), daemon=True,
+                                         name="cityvoices-editions")
+        self.editions.start()
 
     def _reap_editions(self, pid: int) -> None:
         log = logging.getLogger("mkdocs.cityvoices.serve")
@@ -513,7 +520,7 @@ class ServeSession:
         """Stop the process making the last build's editions, if it still
         runs (what it finished stays in the PDF and EPUB caches; its
         workers end with it)."""
-        if self.editions_running():
+        if self.editions is not None and self.editions.is_alive():
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self._editions_pid, signal.SIGKILL)
             self.editions.join()
@@ -572,9 +579,6 @@ class ServeSession:
         """End :meth:`serve` (from another thread)."""
         if self.server is not None:
             self.server.shutdown()
-
-    def editions_running(self) -> bool:
-        return self.editions is not None and self.editions.is_alive()
 
     def close(self, wait: bool = True) -> None:
         """End the session (``wait``: after the PDFs and EPUBs being made)."""

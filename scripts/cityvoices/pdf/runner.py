@@ -643,14 +643,12 @@ def _die_with_parent(parent: int) -> None:
     """A pool worker's first step (Linux): end when the thread that started
     it does, so a killed ``cityvoices serve`` or ``build`` leaves no worker
     waiting for work that never comes."""
-    import ctypes
     import signal
 
+    from cityvoices.buildpar import die_with_parent
+
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the handler of the process it was forked from
-    try:  # PR_SET_PDEATHSIG; KILL, as a Python handler would leave the worker waiting
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
+    die_with_parent(signal.SIGKILL)  # KILL: a Python handler would leave the worker waiting
     if os.getppid() != parent:  # the parent was already gone
         os._exit(1)
 
