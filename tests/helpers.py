@@ -173,7 +173,12 @@ def reading_place(page) -> dict:
 
 def scroll_to_place(page, sec: int, block: int, frac: float) -> None:
     """Scroll so that ``block`` of section ``sec`` is at the reading line,
-    ``frac`` of the way into it."""
+    ``frac`` of the way into it, once the article's images have loaded (a
+    lazy image that loaded after the scroll would move the text under it)."""
+    page.evaluate("""() => Promise.all([...document.querySelectorAll('article img')].map(img => {
+      img.loading = 'eager'
+      return img.decode().catch(() => null)
+    }))""")
     page.evaluate("""([sec, block, frac]) => {
       const line = document.querySelector('.md-header').getBoundingClientRect().bottom + 8
       const kids = [...document.querySelector('article.md-content__inner').children]
